@@ -1,0 +1,195 @@
+// Test harness around a real sqld (libSQL server) child process with JWT auth.
+import { spawn } from 'node:child_process'
+import { generateKeyPairSync, sign } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const STDERR_TAIL = 8 * 1024
+
+const children = new Set()
+const tempDirs = new Set()
+
+function killAll() {
+  for (const child of children) {
+    try {
+      child.kill('SIGCONT') // a paused sqld would otherwise stay stopped forever
+      child.kill('SIGKILL')
+    } catch {}
+  }
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+}
+process.on('exit', killAll)
+// 'exit' does not run when a signal kills us (e.g. the test runner cancelling a
+// file), so clean up and re-raise; skipped when the app handles the signal.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  const onSignal = () => {
+    if (process.listenerCount(sig) > 1) return
+    killAll()
+    process.removeListener(sig, onSignal)
+    process.kill(process.pid, sig)
+  }
+  process.on(sig, onSignal)
+}
+
+const b64url = (data) => Buffer.from(data).toString('base64url')
+
+export function signJwt(claims, privateKey) {
+  const input = `${b64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`
+  return `${input}.${b64url(sign(null, Buffer.from(input), privateKey))}`
+}
+
+function findBinary() {
+  const bin = process.env.SQLD_BIN || join(REPO, '.cache/bin/sqld')
+  if (!existsSync(bin)) {
+    throw new Error(`sqld binary not found at ${bin}: run scripts/install-sqld.sh (or set SQLD_BIN)`)
+  }
+  return bin
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer()
+    srv.unref()
+    srv.once('error', rej)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => res(port))
+    })
+  })
+}
+
+function makeTempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  tempDirs.add(dir)
+  return dir
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  // The child is unref'd, so awaiting it alone would let the event loop drain.
+  child.ref()
+  return new Promise((r) =>
+    child.once('exit', () => {
+      child.unref()
+      r()
+    }),
+  )
+}
+
+async function waitHealthy(url, child, output, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  let died = null
+  child.once('exit', (code, signal) => (died = signal ?? `code ${code}`))
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`sqld exited (${died}) before becoming healthy:\n${output()}`)
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
+      if (res.status === 200) return
+    } catch {}
+    await sleep(100)
+  }
+  throw new Error(`sqld not healthy at ${url} after ${timeoutMs} ms:\n${output()}`)
+}
+
+/**
+ * Starts sqld on a free loopback port with Ed25519 JWT auth.
+ * opts.dbDir reuses a db folder; opts.args adds sqld flags;
+ * opts.timeoutMs bounds the wait for /health (default 20000).
+ */
+export async function startSqld(opts = {}) {
+  const bin = findBinary()
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519')
+  const work = makeTempDir('sqld-')
+  const keyFile = join(work, 'pub.pem')
+  writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }))
+  const dbDir = opts.dbDir ?? join(work, 'db')
+  const port = opts.port ?? (await freePort())
+  const url = `http://127.0.0.1:${port}`
+  const timeoutMs = opts.timeoutMs ?? 20_000
+  const mintToken = (claims) => signJwt(claims, privateKey)
+
+  let child
+  let tail = ''
+  const output = () => tail
+
+  const extra = [...(opts.args ?? [])]
+  // sqld's graceful shutdown waits (30 s by default) for every open HTTP
+  // connection, e.g. one whose request was aborted while paused.
+  if (!extra.includes('--shutdown-timeout')) extra.push('--shutdown-timeout', '1')
+
+  async function launch() {
+    tail = ''
+    child = spawn(
+      bin,
+      ['--no-welcome', '--db-path', dbDir, '--http-listen-addr', `127.0.0.1:${port}`,
+        '--auth-jwt-key-file', keyFile, ...extra],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    const collect = (chunk) => {
+      tail = (tail + chunk).slice(-STDERR_TAIL)
+    }
+    child.stdout.setEncoding('utf8').on('data', collect)
+    child.stderr.setEncoding('utf8').on('data', collect)
+    // A test that forgets stop() must not keep the runner alive; 'exit' reaps it.
+    child.unref()
+    child.stdout.unref?.()
+    child.stderr.unref?.()
+    children.add(child)
+    const me = child
+    child.once('exit', () => children.delete(me))
+    child.once('error', (err) => (tail += `\nspawn error: ${err.message}`))
+    try {
+      await waitHealthy(url, child, output, timeoutMs)
+    } catch (err) {
+      child.kill('SIGKILL')
+      await exited(child)
+      throw err
+    }
+  }
+
+  async function stop() {
+    const c = child
+    if (c.exitCode !== null || c.signalCode !== null) return
+    c.kill('SIGTERM')
+    c.kill('SIGCONT') // a stopped process only acts on SIGTERM once continued
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5000)
+    await exited(c)
+    clearTimeout(timer)
+  }
+
+  async function kill() {
+    child.kill('SIGKILL')
+    await exited(child)
+  }
+
+  await launch()
+  return {
+    url,
+    port,
+    dbDir,
+    tokens: {
+      rw: mintToken({ a: 'rw' }),
+      ro: mintToken({ a: 'ro' }),
+      expired: mintToken({ a: 'rw', exp: Math.floor(Date.now() / 1000) - 3600 }),
+    },
+    mintToken,
+    get pid() {
+      return child.pid
+    },
+    output,
+    stop,
+    kill,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+    async restart() {
+      await stop()
+      await launch()
+    },
+  }
+}

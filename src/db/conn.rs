@@ -1,0 +1,208 @@
+//! One libSQL connection driven synchronously from its own worker thread, with a cache of
+//! prepared statements. Every libsql call is awaited at the leaf with `block_on` on the
+//! shared runtime and bounded by the request timeout, so a dead server gives an error, not a
+//! hang, and code above (queries, migrations) is plain sequential Rust.
+
+use super::classify::StatementInfo;
+use super::value::ResultWriter;
+use crate::config::IntMode;
+use crate::error::{Error, Result};
+use libsql::params::Params;
+use libsql::{Row, Value};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::runtime::Handle;
+
+const MAX_CACHED_STATEMENTS: usize = 512;
+
+pub struct Conn {
+    conn: libsql::Connection,
+    stmts: HashMap<Arc<str>, libsql::Statement>,
+    rt: Handle,
+    timeout: Duration,
+    pub int_mode: IntMode,
+    /// Set by a timeout or connection error: the next use reconnects first.
+    broken: bool,
+    reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
+}
+
+impl Conn {
+    pub fn new(
+        rt: Handle,
+        timeout: Duration,
+        int_mode: IntMode,
+        reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
+    ) -> Result<Self> {
+        let conn = reconnect()?;
+        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, broken: false, reconnect })
+    }
+
+    /// Awaits `fut` on the shared runtime, bounded by the request timeout.
+    pub fn wait<T>(&self, fut: impl Future<Output = std::result::Result<T, libsql::Error>>) -> Result<T> {
+        let timeout = self.timeout;
+        match self.rt.block_on(async move { tokio::time::timeout(timeout, fut).await }) {
+            Ok(r) => r.map_err(Error::from),
+            Err(_) => Err(Error::timeout("the database", timeout.as_millis() as u64)),
+        }
+    }
+
+    fn heal(&mut self) -> Result<()> {
+        if self.broken {
+            self.stmts.clear();
+            self.conn = (self.reconnect)()?;
+            self.broken = false;
+        }
+        Ok(())
+    }
+
+    /// After an error the connection may hold a half-run statement or an open transaction
+    /// (a libsql bug keeps SQLITE_BUSY statements "in progress"): drop cached statements of
+    /// this SQL and mark the link for reconnection when the error came from the transport.
+    fn after_error(&mut self, sql: &str, err: &Error) {
+        self.stmts.remove(sql);
+        if matches!(err.code.as_str(), "ERR_TIMEOUT" | "ERR_CONNECTION") {
+            self.broken = true;
+        }
+    }
+
+    /// The cached prepared statement for `sql`, reset and ready to bind.
+    fn statement(&mut self, sql: &str) -> Result<&libsql::Statement> {
+        if !self.stmts.contains_key(sql) {
+            let conn = self.conn.clone();
+            let owned = sql.to_string();
+            let stmt = self.wait(async move { conn.prepare(&owned).await })?;
+            if self.stmts.len() >= MAX_CACHED_STATEMENTS {
+                self.stmts.clear();
+            }
+            self.stmts.insert(Arc::from(sql), stmt);
+        }
+        let stmt = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
+        stmt.reset();
+        Ok(stmt)
+    }
+
+    /// Runs one statement and writes its ResultSet JSON.
+    pub fn run_json(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
+        self.heal()?;
+        let r = self.run_json_inner(sql, info, params);
+        if let Err(e) = &r {
+            self.after_error(sql, e);
+        }
+        r
+    }
+
+    fn run_json_inner(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
+        self.statement(sql)?;
+        let stmt = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
+        let columns = stmt.columns();
+        let names: Vec<String> = columns.iter().map(|c| c.name().to_string()).collect();
+        let types: Vec<Option<String>> = columns.iter().map(|c| c.decl_type().map(str::to_string)).collect();
+        let mut w = ResultWriter::new(&names, &types, self.int_mode);
+        let n = names.len() as i32;
+        let outcome: Result<()> = self.wait(async {
+            let mut rows = stmt.query(Params::Positional(params)).await?;
+            while let Some(row) = rows.next().await? {
+                w.begin_row();
+                for i in 0..n {
+                    if let Err(e) = write_value(&mut w, &row, i) {
+                        return Ok(Err(e));
+                    }
+                }
+                w.end_row();
+            }
+            Ok(Ok(()))
+        })?;
+        stmt.reset();
+        outcome?;
+        let (affected, rowid) = if info.is_read() {
+            (0, None)
+        } else {
+            (self.conn.changes(), info.inserts.then(|| self.conn.last_insert_rowid()))
+        };
+        Ok(w.finish(affected, rowid))
+    }
+
+    /// Runs a statement and maps every row; for the Rust-side queries.
+    pub fn query_map<T>(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+        mut f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.heal()?;
+        self.statement(sql)?;
+        let stmt = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
+        let r: Result<Result<Vec<T>>> = self.wait(async {
+            let mut out = Vec::new();
+            let mut rows = stmt.query(Params::Positional(params)).await?;
+            while let Some(row) = rows.next().await? {
+                match f(&row) {
+                    Ok(v) => out.push(v),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Ok(Ok(out))
+        });
+        stmt.reset();
+        let r = r.and_then(|x| x);
+        if let Err(e) = &r {
+            self.after_error(sql, e);
+        }
+        r
+    }
+
+    /// Runs a statement for its effect; returns rows changed.
+    pub fn exec(&mut self, sql: &str, params: Vec<Value>) -> Result<u64> {
+        self.query_map(sql, params, |_| Ok(()))?;
+        Ok(self.conn.changes())
+    }
+
+    /// Runs SQL text that may hold several statements and no parameters (DDL, PRAGMAs).
+    pub fn exec_script(&mut self, sql: &str) -> Result<()> {
+        self.heal()?;
+        let conn = self.conn.clone();
+        let owned = sql.to_string();
+        let r = self.wait(async move { conn.execute_batch(&owned).await.map(|_| ()) });
+        if let Err(e) = &r {
+            self.after_error(sql, e);
+        }
+        r
+    }
+
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.conn.last_insert_rowid()
+    }
+
+    pub fn changes(&self) -> u64 {
+        self.conn.changes()
+    }
+
+    pub fn is_autocommit(&self) -> bool {
+        self.conn.is_autocommit()
+    }
+
+    /// Leaves any transaction an error left open.
+    pub fn ensure_autocommit(&mut self) {
+        if !self.broken && !self.conn.is_autocommit() {
+            let _ = self.exec_script("ROLLBACK");
+        }
+    }
+
+    pub fn raw(&self) -> &libsql::Connection {
+        &self.conn
+    }
+}
+
+fn write_value(w: &mut ResultWriter, row: &Row, i: i32) -> Result<()> {
+    use libsql::ValueType as T;
+    match row.column_type(i).map_err(Error::from)? {
+        T::Null => w.null(),
+        T::Integer => w.integer(row.get::<i64>(i).map_err(Error::from)?)?,
+        T::Real => w.real(row.get::<f64>(i).map_err(Error::from)?),
+        T::Text => w.text(row.get_str(i).map_err(Error::from)?),
+        T::Blob => w.blob(&row.get::<Vec<u8>>(i).map_err(Error::from)?),
+    }
+    Ok(())
+}

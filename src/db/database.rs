@@ -1,0 +1,461 @@
+//! `Database`: the backend, its connection pool, the statement classifier and the result
+//! cache behind one handle. Creation is synchronous and cheap; connecting runs on its own
+//! thread and every call waits for it.
+
+use super::classify::{Classifier, Kind, StatementInfo};
+use super::conn::Conn;
+use super::open::{self, Opened};
+use super::pool::Pool;
+use super::query_cache::QueryCache;
+use super::value::encode_params;
+use crate::config::{Backend, EdgeConfig};
+use crate::error::{Error, Result};
+use libsql::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::runtime::Handle;
+use tokio::sync::{oneshot, watch};
+
+#[derive(Debug, Clone)]
+pub enum RawParams {
+    None,
+    Positional(Vec<Value>),
+    /// Keys without their prefix, as @libsql/client takes them.
+    Named(Vec<(String, Value)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct RawStatement {
+    pub sql: Arc<str>,
+    pub params: RawParams,
+}
+
+/// A statement ready to run: classified and bound by position.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub sql: Arc<str>,
+    pub info: Arc<StatementInfo>,
+    pub params: Vec<Value>,
+}
+
+#[derive(Clone)]
+enum State {
+    Connecting,
+    Ready(Arc<Ready>),
+    Failed(Error),
+    Closed,
+}
+
+pub struct Ready {
+    pub pool: Pool,
+    pub classifier: Classifier,
+    pub cache: QueryCache,
+    pub opened: Opened,
+    pub sync: Option<Arc<SyncState>>,
+}
+
+#[derive(Default)]
+pub struct SyncState {
+    pub count: AtomicU64,
+    pub errors: AtomicU64,
+    pub last_sync_unix_ms: AtomicU64,
+    pub last_duration_us: AtomicU64,
+    pub frames_synced: AtomicU64,
+    pub stop: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+pub struct Counters {
+    pub queries: AtomicU64,
+    pub errors: AtomicU64,
+    pub total_query_us: AtomicU64,
+    pub last_query_us: AtomicU64,
+    pub connection_us: AtomicU64,
+}
+
+pub struct Database {
+    pub cfg: EdgeConfig,
+    rt: Handle,
+    state: watch::Sender<State>,
+    pub counters: Arc<Counters>,
+    secrets: Vec<String>,
+}
+
+impl Database {
+    pub fn open(cfg: EdgeConfig) -> Arc<Database> {
+        let rt = crate::runtime::handle();
+        let (state, _) = watch::channel(State::Connecting);
+        let secrets = cfg.secrets().into_iter().map(str::to_string).collect();
+        let db = Arc::new(Database { cfg, rt, state, counters: Arc::default(), secrets });
+        let weak = Arc::downgrade(&db);
+        // Connecting blocks on I/O (and on the shared runtime), so it gets its own thread.
+        let spawned = std::thread::Builder::new().name("pingtopass-connect".into()).spawn(move || {
+            let Some(db) = weak.upgrade() else { return };
+            let started = Instant::now();
+            let outcome = db.connect();
+            db.counters.connection_us.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+            db.state.send_modify(|s| {
+                if matches!(s, State::Connecting) {
+                    *s = match &outcome {
+                        Ok(r) => State::Ready(r.clone()),
+                        Err(e) => State::Failed(e.clone()),
+                    };
+                }
+            });
+            // Closed while connecting: release what was opened.
+            let closed = matches!(&*db.state.borrow(), State::Closed);
+            if let (Ok(r), true) = (&outcome, closed) {
+                r.shutdown();
+            }
+        });
+        if let Err(e) = spawned {
+            db.state.send_replace(State::Failed(Error::internal(format!("cannot start connecting: {e}"))));
+        }
+        db
+    }
+
+    pub fn scrub(&self, e: Error) -> Error {
+        let s: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        e.redact(&s)
+    }
+
+    fn connect(&self) -> Result<Arc<Ready>> {
+        let cfg = &self.cfg;
+        let opened = open::open(cfg, &self.rt).map_err(|e| self.scrub(e))?;
+        let sync = match &opened.backend {
+            Backend::Replica { .. } => {
+                let state = Arc::new(SyncState::default());
+                // A fresh replica has no tables until its first sync.
+                sync_once(&opened.db, &state, &self.rt, cfg.request_timeout_ms).map_err(|e| self.scrub(e))?;
+                Some(state)
+            }
+            _ => None,
+        };
+        let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i))
+            .map_err(|e| self.scrub(e))?;
+        let classifier = Classifier::new()?;
+        let cache = QueryCache::new(cfg.cache_max_size, Duration::from_secs(cfg.cache_ttl_secs));
+        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync });
+        // Checks the link and the credentials now: a bad token otherwise surfaces only on
+        // the first query. The same round trip loads the schema for the classifier.
+        let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(e));
+        match schema {
+            Ok(ddl) => ready.classifier.load_schema(&ddl)?,
+            Err(e) => {
+                ready.shutdown();
+                return Err(e);
+            }
+        }
+        if let (Some(state), interval) = (&ready.sync, cfg.sync_interval_secs) {
+            if interval > 0 {
+                spawn_periodic_sync(&self.rt, Arc::downgrade(&ready), state.clone(), interval, cfg.request_timeout_ms);
+            }
+        }
+        Ok(ready)
+    }
+
+    /// Waits until connected; fails with the connection error or "database closed".
+    pub async fn ready(&self) -> Result<Arc<Ready>> {
+        let mut rx = self.state.subscribe();
+        let state = rx
+            .wait_for(|s| !matches!(s, State::Connecting))
+            .await
+            .map_err(|_| Error::closed())?
+            .clone();
+        match state {
+            State::Ready(r) => Ok(r),
+            State::Failed(e) => Err(e),
+            State::Closed | State::Connecting => Err(Error::closed()),
+        }
+    }
+
+    /// The ready state without waiting, for the synchronous cache probe.
+    pub fn try_ready(&self) -> Option<Arc<Ready>> {
+        match &*self.state.borrow() {
+            State::Ready(r) => Some(r.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        matches!(&*self.state.borrow(), State::Closed)
+    }
+
+    /// Serves a cached read synchronously, or says why not (`None`).
+    pub fn cached(&self, stmt: &RawStatement) -> Option<Arc<str>> {
+        let ready = self.try_ready()?;
+        if !ready.cache.enabled() {
+            return None;
+        }
+        let info = ready.classifier.classify(&stmt.sql).ok()?;
+        if !info.is_read() {
+            return None;
+        }
+        let params = bind(&info, &stmt.params).ok()?;
+        let mut bytes = Vec::new();
+        encode_params(&params, &mut bytes);
+        ready.cache.get(&ready.cache.key(&stmt.sql, bytes, &info.reads))
+    }
+
+    pub async fn close(&self) {
+        let prev = self.state.send_replace(State::Closed);
+        if let State::Ready(r) = prev {
+            let _ = tokio::task::spawn_blocking(move || r.shutdown()).await;
+        }
+    }
+
+    pub fn record(&self, started: Instant, ok: bool) {
+        let us = started.elapsed().as_micros() as u64;
+        let c = &self.counters;
+        c.queries.fetch_add(1, Ordering::Relaxed);
+        c.total_query_us.fetch_add(us, Ordering::Relaxed);
+        c.last_query_us.store(us, Ordering::Relaxed);
+        if !ok {
+            c.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Syncs an embedded replica now.
+    pub async fn sync(&self) -> Result<serde_json::Value> {
+        let ready = self.ready().await?;
+        let Some(state) = ready.sync.clone() else {
+            return Err(Error::usage("ERR_NOT_A_REPLICA", "sync() needs an embedded replica (a remote URL plus replicaPath)"));
+        };
+        let db = ready.opened.db.clone();
+        let timeout = self.cfg.request_timeout_ms;
+        let rt = self.rt.clone();
+        let frames = tokio::task::spawn_blocking(move || sync_once(&db, &state, &rt, timeout))
+            .await
+            .map_err(|e| Error::internal(e.to_string()))?
+            .map_err(|e| self.scrub(e))?;
+        Ok(serde_json::json!({ "framesSynced": frames }))
+    }
+}
+
+impl Ready {
+    pub fn shutdown(&self) {
+        if let Some(s) = &self.sync {
+            s.stop.notify_waiters();
+            s.stop.notify_one();
+        }
+        self.pool.shutdown();
+    }
+
+    /// Runs `f` on a reader connection and returns its result.
+    pub fn read<T: Send + 'static>(&self, f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static) -> Result<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.pool.read(Box::new(move |c| {
+            let _ = tx.send(f(c));
+        }))?;
+        rx.recv().map_err(|_| Error::closed())?
+    }
+
+    pub async fn read_async<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.pool.read(Box::new(move |c| {
+            let _ = tx.send(f(c));
+        }))?;
+        rx.await.map_err(|_| Error::closed())?
+    }
+
+    pub async fn write_async<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.pool.write(Box::new(move |c| {
+            let _ = tx.send(f(c));
+        }))?;
+        rx.await.map_err(|_| Error::closed())?
+    }
+
+    pub fn is_local(&self) -> bool {
+        matches!(self.opened.backend, Backend::Local { .. })
+    }
+
+    /// Classifies and binds; reloads the shadow schema once if the statement names
+    /// something it does not know (another client may have created it).
+    pub fn bind(&self, stmt: &RawStatement) -> Result<Bound> {
+        let mut info = self.classifier.classify(&stmt.sql)?;
+        if info.kind == Kind::Unknown {
+            if let Ok(ddl) = self.read(load_schema) {
+                self.classifier.load_schema(&ddl)?;
+                info = self.classifier.classify(&stmt.sql)?;
+            }
+        }
+        let params = bind(&info, &stmt.params)?;
+        Ok(Bound { sql: stmt.sql.clone(), info, params })
+    }
+
+    /// After a write: drop cached reads of what it touched, and follow schema changes.
+    pub fn after_write(&self, infos: &[&StatementInfo], conn: &mut Conn) {
+        let mut schema = false;
+        for i in infos {
+            match i.kind {
+                Kind::Read => {}
+                Kind::Write => self.cache.invalidate_tables(&i.writes),
+                Kind::Schema | Kind::Unknown => schema = true,
+                Kind::Maintenance | Kind::Transaction => self.cache.invalidate_all(),
+            }
+        }
+        if schema {
+            self.cache.invalidate_all();
+            if let Ok(ddl) = load_schema(conn) {
+                let _ = self.classifier.load_schema(&ddl);
+            }
+        }
+    }
+}
+
+/// The schema DDL in an order that recreates it: tables, then views, indexes, triggers.
+pub fn load_schema(conn: &mut Conn) -> Result<Vec<String>> {
+    conn.query_map(
+        "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' \
+         ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, rowid",
+        vec![],
+        |row| Ok(row.get::<String>(0)?),
+    )
+}
+
+/// Positional values for a statement, from positional or named parameters.
+pub fn bind(info: &StatementInfo, params: &RawParams) -> Result<Vec<Value>> {
+    let expected = info.params.len();
+    match params {
+        RawParams::None if expected == 0 || info.kind == Kind::Unknown => Ok(vec![]),
+        RawParams::None => Err(Error::out_of_range("params", &format!("an array or object with {expected} value(s)"))),
+        RawParams::Positional(v) => {
+            if info.kind != Kind::Unknown && v.len() != expected {
+                return Err(Error::out_of_range(
+                    "params",
+                    &format!("{expected} value(s) for this statement, got {}", v.len()),
+                ));
+            }
+            Ok(v.clone())
+        }
+        RawParams::Named(map) => {
+            let mut out = Vec::with_capacity(expected);
+            for (i, name) in info.params.iter().enumerate() {
+                let Some(name) = name else {
+                    return Err(Error::invalid_type("params", &format!("an array: parameter {} is positional", i + 1)));
+                };
+                let bare = name.get(1..).unwrap_or("");
+                let v = map
+                    .iter()
+                    .find(|(k, _)| k == bare || k == name)
+                    .map(|(_, v)| v.clone())
+                    .ok_or_else(|| Error::out_of_range(&format!("params.{bare}"), "given: the statement uses it"))?;
+                out.push(v);
+            }
+            if let Some((k, _)) = map.iter().find(|(k, _)| {
+                !info.params.iter().flatten().any(|n| n.get(1..) == Some(k.as_str()) || n == k)
+            }) {
+                return Err(Error::out_of_range(&format!("params.{k}"), "a parameter of the statement"));
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn sync_once(db: &libsql::Database, state: &SyncState, rt: &Handle, timeout_ms: u64) -> Result<u64> {
+    let started = Instant::now();
+    let r = rt.block_on(async { tokio::time::timeout(Duration::from_millis(timeout_ms), db.sync()).await });
+    let r = match r {
+        Ok(r) => r.map_err(Error::from),
+        Err(_) => Err(Error::timeout("the primary (sync)", timeout_ms)),
+    };
+    match r {
+        Ok(rep) => {
+            let frames = rep.frames_synced() as u64;
+            state.count.fetch_add(1, Ordering::Relaxed);
+            state.frames_synced.fetch_add(frames, Ordering::Relaxed);
+            state.last_duration_us.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            state.last_sync_unix_ms.store(now.as_millis() as u64, Ordering::Relaxed);
+            Ok(frames)
+        }
+        Err(e) => {
+            state.errors.fetch_add(1, Ordering::Relaxed);
+            Err(e)
+        }
+    }
+}
+
+fn spawn_periodic_sync(
+    rt: &Handle,
+    ready: std::sync::Weak<Ready>,
+    state: Arc<SyncState>,
+    interval_secs: u64,
+    timeout_ms: u64,
+) {
+    let rt2 = rt.clone();
+    rt.spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(interval_secs));
+        tick.tick().await;
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = state.stop.notified() => return,
+            }
+            let Some(r) = ready.upgrade() else { return };
+            let db = r.opened.db.clone();
+            let (state2, rt3) = (state.clone(), rt2.clone());
+            let synced = tokio::task::spawn_blocking(move || sync_once(&db, &state2, &rt3, timeout_ms)).await;
+            if let Ok(Ok(frames)) = synced {
+                if frames > 0 {
+                    // Rows changed under the cache: other nodes wrote them.
+                    r.cache.invalidate_all();
+                }
+            }
+        }
+    });
+}
+
+/// Collects the results of a batch of jobs, each finishing on its own thread.
+pub struct Collector {
+    slots: Mutex<Vec<Option<String>>>,
+}
+
+impl Collector {
+    pub fn new(n: usize) -> Arc<Self> {
+        Arc::new(Collector { slots: Mutex::new(vec![None; n]) })
+    }
+
+    pub fn put(&self, i: usize, s: String) {
+        if let Some(slot) = self.slots.lock().unwrap_or_else(|p| p.into_inner()).get_mut(i) {
+            *slot = Some(s);
+        }
+    }
+
+    pub fn copy(&self, from: usize, to: usize) {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let v = slots.get(from).cloned().flatten();
+        if let Some(slot) = slots.get_mut(to) {
+            *slot = v;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn into_json(self: Arc<Self>) -> String {
+        let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut out = String::with_capacity(slots.iter().map(|s| s.as_ref().map_or(8, String::len) + 1).sum::<usize>() + 2);
+        out.push('[');
+        for (i, s) in slots.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match s {
+                Some(s) => out.push_str(&s),
+                None => out.push_str(&Error::closed().to_json()),
+            }
+        }
+        out.push(']');
+        out
+    }
+}

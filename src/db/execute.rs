@@ -1,0 +1,384 @@
+//! Running what JS submitted in one event-loop turn: reads spread over the readers (each
+//! distinct cacheable read once), writes group-committed on the writer, every result
+//! collected into one JSON array so the whole turn costs one hop back to JS.
+
+use super::classify::{Kind, StatementInfo};
+use super::conn::Conn;
+use super::database::{Bound, Collector, Database, RawStatement, Ready};
+use super::query_cache::Key;
+use super::value::encode_params;
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+pub enum Request {
+    Execute { stmt: RawStatement, cache: bool, ttl: Option<Duration> },
+    Batch(Vec<RawStatement>),
+}
+
+struct ReadItem {
+    slot: usize,
+    bound: Bound,
+    key: Option<Key>,
+    ttl: Option<Duration>,
+}
+
+enum WriteItem {
+    One(Bound),
+    Many(Vec<Bound>),
+}
+
+impl WriteItem {
+    fn groupable(&self) -> bool {
+        match self {
+            WriteItem::One(b) => b.info.kind == Kind::Write,
+            WriteItem::Many(bs) => bs.iter().all(|b| matches!(b.info.kind, Kind::Read | Kind::Write)),
+        }
+    }
+
+    fn infos(&self) -> Vec<&StatementInfo> {
+        match self {
+            WriteItem::One(b) => vec![&b.info],
+            WriteItem::Many(bs) => bs.iter().map(|b| &*b.info).collect(),
+        }
+    }
+}
+
+fn reject_transaction_control(b: &Bound) -> Result<()> {
+    if b.info.kind == Kind::Transaction {
+        return Err(Error::usage(
+            "ERR_TRANSACTION_STATEMENT",
+            "BEGIN/COMMIT/ROLLBACK/SAVEPOINT are managed by the pool: use db.transaction(fn) or db.batch(statements)",
+        ));
+    }
+    Ok(())
+}
+
+impl Database {
+    pub async fn run(self: &Arc<Self>, requests: Vec<Request>) -> String {
+        let out = Collector::new(requests.len());
+        let ready = match self.ready().await {
+            Ok(r) => r,
+            Err(e) => {
+                let e = e.to_json();
+                for i in 0..requests.len() {
+                    out.put(i, e.clone());
+                }
+                return out.into_json();
+            }
+        };
+        let started = Instant::now();
+        let mut reads = Vec::new();
+        let mut writes = Vec::new();
+        let mut first_of: HashMap<Key, usize> = HashMap::new();
+        let mut duplicates = Vec::new();
+        for (slot, req) in requests.into_iter().enumerate() {
+            match req {
+                Request::Execute { stmt, cache, ttl } => {
+                    let bound = match ready.bind(&stmt).and_then(|b| reject_transaction_control(&b).map(|_| b)) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            out.put(slot, self.scrub(e).to_json());
+                            continue;
+                        }
+                    };
+                    if !bound.info.is_read() {
+                        writes.push((slot, WriteItem::One(bound)));
+                        continue;
+                    }
+                    let key = (cache && ready.cache.enabled()).then(|| {
+                        let mut bytes = Vec::new();
+                        encode_params(&bound.params, &mut bytes);
+                        ready.cache.key(&bound.sql, bytes, &bound.info.reads)
+                    });
+                    if let Some(k) = &key {
+                        if let Some(hit) = ready.cache.get(k) {
+                            out.put(slot, hit.to_string());
+                            continue;
+                        }
+                        // Identical misses in one turn run once.
+                        if let Some(&first) = first_of.get(k) {
+                            duplicates.push((slot, first));
+                            continue;
+                        }
+                        first_of.insert(k.clone(), slot);
+                    }
+                    reads.push(ReadItem { slot, bound, key, ttl });
+                }
+                Request::Batch(stmts) => {
+                    let bound: Result<Vec<Bound>> = stmts
+                        .iter()
+                        .map(|s| ready.bind(s).and_then(|b| reject_transaction_control(&b).map(|_| b)))
+                        .collect();
+                    match bound {
+                        Ok(bs) => writes.push((slot, WriteItem::Many(bs))),
+                        Err(e) => out.put(slot, self.scrub(e).to_json()),
+                    }
+                }
+            }
+        }
+
+        let mut waits = Vec::new();
+        let readers = ready.pool.reader_count().max(1);
+        let per = reads.len().div_ceil(readers).max(1);
+        let mut reads = reads.into_iter().peekable();
+        while reads.peek().is_some() {
+            let chunk: Vec<ReadItem> = reads.by_ref().take(per).collect();
+            let (tx, rx) = oneshot::channel::<()>();
+            let (db, r, o) = (self.clone(), ready.clone(), out.clone());
+            let sent = ready.pool.read(Box::new(move |conn| {
+                for item in chunk {
+                    let res = conn.run_json(&item.bound.sql, &item.bound.info, item.bound.params);
+                    match res {
+                        Ok(json) => {
+                            if let Some(k) = item.key {
+                                let json: Arc<str> = Arc::from(json);
+                                r.cache.insert(k, json.clone(), item.ttl);
+                                o.put(item.slot, json.to_string());
+                            } else {
+                                o.put(item.slot, json);
+                            }
+                        }
+                        Err(e) => o.put(item.slot, db.scrub(e).to_json()),
+                    }
+                }
+                let _ = tx.send(());
+            }));
+            if sent.is_ok() {
+                waits.push(rx);
+            }
+        }
+        if !writes.is_empty() {
+            let (tx, rx) = oneshot::channel::<()>();
+            let (db, r, o) = (self.clone(), ready.clone(), out.clone());
+            if ready.pool.write(Box::new(move |conn| {
+                run_writes(&db, &r, conn, writes, &o);
+                let _ = tx.send(());
+            }))
+            .is_ok()
+            {
+                waits.push(rx);
+            }
+        }
+        for w in waits {
+            let _ = w.await;
+        }
+        for (slot, first) in duplicates {
+            out.copy(first, slot);
+        }
+        let n = out.len();
+        for _ in 0..n {
+            self.record(started, true);
+        }
+        out.into_json()
+    }
+}
+
+fn begin_sql(ready: &Ready) -> &'static str {
+    // IMMEDIATE takes the write lock up front; remote servers and replicas get a plain BEGIN
+    // (a replica forwards it to its primary).
+    if ready.is_local() {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    }
+}
+
+fn run_item(conn: &mut Conn, item: &WriteItem) -> Result<String> {
+    match item {
+        WriteItem::One(b) => conn.run_json(&b.sql, &b.info, b.params.clone()),
+        WriteItem::Many(bs) => {
+            let mut out = String::from("[");
+            for (i, b) in bs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&conn.run_json(&b.sql, &b.info, b.params.clone())?);
+            }
+            out.push(']');
+            Ok(out)
+        }
+    }
+}
+
+fn run_alone(ready: &Ready, conn: &mut Conn, item: &WriteItem) -> Result<String> {
+    match item {
+        WriteItem::One(_) => run_item(conn, item),
+        WriteItem::Many(_) => {
+            conn.exec_script(begin_sql(ready))?;
+            match run_item(conn, item) {
+                Ok(json) => {
+                    conn.exec_script("COMMIT")?;
+                    Ok(json)
+                }
+                Err(e) => {
+                    let _ = conn.exec_script("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Group commit: one transaction for many independent writes, a savepoint around each so
+/// one caller's failure (a constraint, say) rolls back only its own statement.
+fn run_group(ready: &Ready, conn: &mut Conn, items: &[(usize, WriteItem)]) -> Vec<Result<String>> {
+    if let Err(e) = conn.exec_script(begin_sql(ready)) {
+        return items.iter().map(|_| Err(e.clone())).collect();
+    }
+    let mut results = Vec::with_capacity(items.len());
+    for (_, item) in items {
+        if let Err(e) = conn.exec_script("SAVEPOINT pingtopass_group") {
+            results.push(Err(e));
+            continue;
+        }
+        let r = run_item(conn, item);
+        if r.is_err() {
+            let _ = conn.exec_script("ROLLBACK TO pingtopass_group");
+        }
+        let _ = conn.exec_script("RELEASE pingtopass_group");
+        results.push(r);
+    }
+    if let Err(e) = conn.exec_script("COMMIT") {
+        let _ = conn.exec_script("ROLLBACK");
+        return items.iter().map(|_| Err(e.clone())).collect();
+    }
+    results
+}
+
+fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: Vec<(usize, WriteItem)>, out: &Collector) {
+    let group = ready.is_local();
+    let mut i = 0;
+    while i < items.len() {
+        let mut j = i;
+        while group && j < items.len() && items[j].1.groupable() {
+            j += 1;
+        }
+        let results: Vec<(usize, Result<String>)> = if j - i > 1 {
+            let run = &items[i..j];
+            run_group(ready, conn, run).into_iter().zip(run).map(|(r, (slot, _))| (*slot, r)).collect()
+        } else {
+            j = i + 1;
+            vec![(items[i].0, run_alone(ready, conn, &items[i].1))]
+        };
+        let committed: Vec<&StatementInfo> = items[i..j]
+            .iter()
+            .zip(&results)
+            .filter(|(_, (_, r))| r.is_ok())
+            .flat_map(|((_, item), _)| item.infos())
+            .collect();
+        ready.after_write(&committed, conn);
+        for (slot, r) in results {
+            out.put(slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
+        }
+        i = j;
+    }
+}
+
+pub enum TxMsg {
+    Run { stmts: Vec<RawStatement>, batch: bool, reply: oneshot::Sender<Result<String>> },
+    End { commit: bool, reply: oneshot::Sender<Result<()>> },
+}
+
+/// An interactive transaction: holds the writer until committed, rolled back, dropped or
+/// idle for longer than the request timeout.
+pub struct Transaction {
+    tx: std::sync::mpsc::Sender<TxMsg>,
+}
+
+impl Transaction {
+    pub async fn run(&self, stmts: Vec<RawStatement>, batch: bool) -> Result<String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(TxMsg::Run { stmts, batch, reply }).map_err(|_| transaction_over())?;
+        rx.await.map_err(|_| transaction_over())?
+    }
+
+    pub async fn end(&self, commit: bool) -> Result<()> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(TxMsg::End { commit, reply }).map_err(|_| transaction_over())?;
+        rx.await.map_err(|_| transaction_over())?
+    }
+}
+
+fn transaction_over() -> Error {
+    Error::usage("ERR_TRANSACTION_CLOSED", "the transaction has already ended (committed, rolled back or timed out)")
+}
+
+impl Database {
+    pub async fn begin(self: &Arc<Self>) -> Result<Transaction> {
+        let ready = self.ready().await?;
+        let (tx, rx) = std::sync::mpsc::channel::<TxMsg>();
+        let (began, began_rx) = oneshot::channel::<Result<()>>();
+        let idle = Duration::from_millis(self.cfg.request_timeout_ms.max(1000) * 3);
+        let (db, r) = (self.clone(), ready.clone());
+        ready.pool.write(Box::new(move |conn| {
+            if let Err(e) = conn.exec_script(begin_sql(&r)) {
+                let _ = began.send(Err(db.scrub(e)));
+                return;
+            }
+            let _ = began.send(Ok(()));
+            let mut written: Vec<Arc<StatementInfo>> = Vec::new();
+            loop {
+                match rx.recv_timeout(idle) {
+                    Ok(TxMsg::Run { stmts, batch, reply }) => {
+                        let r2 = run_in_transaction(&r, conn, &stmts, batch, &mut written);
+                        let _ = reply.send(r2.map_err(|e| db.scrub(e)));
+                    }
+                    Ok(TxMsg::End { commit, reply }) => {
+                        let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+                        let res = conn.exec_script(sql);
+                        if res.is_err() {
+                            let _ = conn.exec_script("ROLLBACK");
+                        }
+                        if commit && res.is_ok() {
+                            let infos: Vec<&StatementInfo> = written.iter().map(|i| &**i).collect();
+                            r.after_write(&infos, conn);
+                        }
+                        let _ = reply.send(res.map_err(|e| db.scrub(e)));
+                        return;
+                    }
+                    Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                        let _ = conn.exec_script("ROLLBACK");
+                        return;
+                    }
+                }
+            }
+        }))?;
+        began_rx.await.map_err(|_| Error::closed())??;
+        Ok(Transaction { tx })
+    }
+}
+
+fn run_in_transaction(
+    ready: &Ready,
+    conn: &mut Conn,
+    stmts: &[RawStatement],
+    batch: bool,
+    written: &mut Vec<Arc<StatementInfo>>,
+) -> Result<String> {
+    let bound: Vec<Bound> = stmts
+        .iter()
+        .map(|s| ready.bind(s).and_then(|b| reject_transaction_control(&b).map(|_| b)))
+        .collect::<Result<_>>()?;
+    written.extend(bound.iter().filter(|b| !b.info.is_read()).map(|b| b.info.clone()));
+    if !batch {
+        let b = bound.into_iter().next().ok_or_else(|| Error::internal("empty statement list"))?;
+        return conn.run_json(&b.sql, &b.info, b.params);
+    }
+    // A batch inside a transaction is still all or nothing.
+    conn.exec_script("SAVEPOINT pingtopass_tx_batch")?;
+    match run_item(conn, &WriteItem::Many(bound)) {
+        Ok(json) => {
+            conn.exec_script("RELEASE pingtopass_tx_batch")?;
+            Ok(json)
+        }
+        Err(e) => {
+            let _ = conn.exec_script("ROLLBACK TO pingtopass_tx_batch");
+            let _ = conn.exec_script("RELEASE pingtopass_tx_batch");
+            Err(e)
+        }
+    }
+}

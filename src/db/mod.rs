@@ -1,0 +1,14 @@
+//! The database layer: backends, the connection pool, statement classification, the result
+//! cache and the request path from JS.
+
+pub mod classify;
+pub mod conn;
+pub mod database;
+pub mod execute;
+pub mod open;
+pub mod pool;
+pub mod query_cache;
+pub mod value;
+
+pub use database::{Database, RawParams, RawStatement};
+pub use execute::{Request, Transaction};

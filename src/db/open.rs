@@ -1,0 +1,80 @@
+//! Opening the three backends and setting up each connection.
+
+use super::conn::Conn;
+use crate::config::{Backend, EdgeConfig};
+use crate::error::{Error, Result};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::runtime::Handle;
+
+pub struct Opened {
+    pub db: Arc<libsql::Database>,
+    pub backend: Backend,
+}
+
+pub fn open(cfg: &EdgeConfig, rt: &Handle) -> Result<Opened> {
+    let token = cfg.auth_token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
+    let timeout = Duration::from_millis(cfg.request_timeout_ms);
+    let build = |fut: std::pin::Pin<Box<dyn std::future::Future<Output = libsql::Result<libsql::Database>> + Send + '_>>| -> Result<libsql::Database> {
+        match rt.block_on(async { tokio::time::timeout(timeout, fut).await }) {
+            Ok(r) => r.map_err(Error::from),
+            Err(_) => Err(Error::timeout("the database server", cfg.request_timeout_ms)),
+        }
+    };
+    if cfg.encryption_key.is_some() {
+        return Err(Error::usage(
+            "ERR_ENCRYPTION_UNAVAILABLE",
+            "encryptionKey is set but this build has no encryption support (build with the `encryption` cargo feature)",
+        ));
+    }
+    let db = match &cfg.backend {
+        Backend::Local { path } => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::usage("ERR_CANTOPEN", format!("cannot create folder {}: {e}", dir.display()))
+                })?;
+            }
+            build(Box::pin(libsql::Builder::new_local(path).build()))?
+        }
+        Backend::Remote { url } => build(Box::pin(libsql::Builder::new_remote(url.clone(), token).build()))?,
+        Backend::Replica { url, path } => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::usage("ERR_CANTOPEN", format!("cannot create folder {}: {e}", dir.display()))
+                })?;
+            }
+            build(Box::pin(
+                libsql::Builder::new_remote_replica(path, url.clone(), token)
+                    .read_your_writes(cfg.read_your_writes)
+                    .build(),
+            ))?
+        }
+    };
+    Ok(Opened { db: Arc::new(db), backend: cfg.backend.clone() })
+}
+
+/// Makes worker `i`'s connection (0 is the writer). Local connections get WAL, NORMAL sync,
+/// foreign keys and a busy timeout; readers are `query_only` so a misrouted write fails
+/// loudly instead of racing the writer.
+pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize) -> Result<Conn> {
+    let db = opened.db.clone();
+    let local = matches!(opened.backend, Backend::Local { .. });
+    let busy = Duration::from_millis(cfg.busy_timeout_ms);
+    let reconnect = Arc::new(move || -> Result<libsql::Connection> {
+        let c = db.connect()?;
+        if local {
+            c.busy_timeout(busy)?;
+        }
+        Ok(c)
+    });
+    let mut conn = Conn::new(rt.clone(), Duration::from_millis(cfg.request_timeout_ms), cfg.int_mode, reconnect)?;
+    match (&opened.backend, i) {
+        (Backend::Local { .. }, 0) => {
+            conn.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?
+        }
+        (Backend::Local { .. }, _) => conn.exec_script("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;")?,
+        (Backend::Replica { .. }, _) => conn.exec_script("PRAGMA foreign_keys=ON;")?,
+        (Backend::Remote { .. }, _) => {}
+    }
+    Ok(conn)
+}

@@ -1,0 +1,125 @@
+//! One writer and N readers, each a connection owned by its own thread. Writes go to the
+//! writer in order (so SQLite never sees two writers and never answers SQLITE_BUSY); reads
+//! go to the least busy reader. Jobs are closures over a `Conn`, so the pool knows nothing
+//! of what runs on it: single statements, group commits, transactions, the Rust queries.
+
+use super::conn::Conn;
+use crate::error::{Error, Result};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+pub type Job = Box<dyn FnOnce(&mut Conn) + Send>;
+
+enum Msg {
+    Run(Job),
+    Stop,
+}
+
+struct Worker {
+    tx: mpsc::Sender<Msg>,
+    /// Jobs sent and not yet finished: the load figure for routing and the pool metrics.
+    queued: Arc<AtomicUsize>,
+    busy: Arc<AtomicBool>,
+}
+
+pub struct Pool {
+    writer: Worker,
+    readers: Vec<Worker>,
+    threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Pool {
+    /// `open(i)` makes the connection for worker `i` (0 is the writer).
+    pub fn start(readers: usize, open: impl Fn(usize) -> Result<Conn>) -> Result<Pool> {
+        let mut threads = Vec::new();
+        let mut spawn = |i: usize| -> Result<Worker> {
+            let mut conn = open(i)?;
+            let (tx, rx) = mpsc::channel::<Msg>();
+            let queued = Arc::new(AtomicUsize::new(0));
+            let busy = Arc::new(AtomicBool::new(false));
+            let (q, b) = (queued.clone(), busy.clone());
+            let name = if i == 0 { "pingtopass-writer".to_string() } else { format!("pingtopass-reader-{i}") };
+            let handle = std::thread::Builder::new()
+                .name(name)
+                .spawn(move || {
+                    while let Ok(Msg::Run(job)) = rx.recv() {
+                        b.store(true, Ordering::Relaxed);
+                        // A panicking job must not take the connection's thread down with it:
+                        // its caller gets an error through its dropped reply channel.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut conn)));
+                        conn.ensure_autocommit();
+                        b.store(false, Ordering::Relaxed);
+                        q.fetch_sub(1, Ordering::Relaxed);
+                    }
+                })
+                .map_err(|e| Error::internal(format!("cannot start a connection thread: {e}")))?;
+            threads.push(handle);
+            Ok(Worker { tx, queued, busy })
+        };
+        let writer = spawn(0)?;
+        let readers = (1..=readers.max(1)).map(&mut spawn).collect::<Result<Vec<_>>>()?;
+        Ok(Pool { writer, readers, threads: std::sync::Mutex::new(threads) })
+    }
+
+    fn send(w: &Worker, job: Job) -> Result<()> {
+        w.queued.fetch_add(1, Ordering::Relaxed);
+        w.tx.send(Msg::Run(job)).map_err(|_| {
+            w.queued.fetch_sub(1, Ordering::Relaxed);
+            Error::closed()
+        })
+    }
+
+    pub fn write(&self, job: Job) -> Result<()> {
+        Self::send(&self.writer, job)
+    }
+
+    pub fn read(&self, job: Job) -> Result<()> {
+        let w = self
+            .readers
+            .iter()
+            .min_by_key(|w| w.queued.load(Ordering::Relaxed))
+            .ok_or_else(Error::closed)?;
+        Self::send(w, job)
+    }
+
+    pub fn reader_count(&self) -> usize {
+        self.readers.len()
+    }
+
+    /// Sends one job to every connection (maintenance, health checks).
+    pub fn each(&self, mut job: impl FnMut(usize) -> Job) -> Result<usize> {
+        Self::send(&self.writer, job(0))?;
+        for (i, r) in self.readers.iter().enumerate() {
+            Self::send(r, job(i + 1))?;
+        }
+        Ok(self.readers.len() + 1)
+    }
+
+    pub fn active(&self) -> usize {
+        std::iter::once(&self.writer).chain(&self.readers).filter(|w| w.busy.load(Ordering::Relaxed)).count()
+    }
+
+    pub fn queued(&self) -> usize {
+        std::iter::once(&self.writer)
+            .chain(&self.readers)
+            .map(|w| w.queued.load(Ordering::Relaxed).saturating_sub(w.busy.load(Ordering::Relaxed) as usize))
+            .sum()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.readers.len() + 1
+    }
+
+    /// Closes every connection: each thread finishes the jobs queued before, then exits.
+    pub fn shutdown(&self) {
+        for w in std::iter::once(&self.writer).chain(&self.readers) {
+            let _ = w.tx.send(Msg::Stop);
+        }
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(|p| p.into_inner()));
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Values in and out. Parameters arrive as `libsql::Value`s; results leave as the JSON text
+//! of a @libsql/client-shaped `ResultSet`, which JS turns into objects with one
+//! `JSON.parse`: far cheaper than building every row property through N-API. Values JSON
+//! cannot carry (BLOBs, integers in bigint mode, infinities) travel in a `$special` list of
+//! `[row, column, tag, text]` that the JS front patches in.
+
+use crate::config::IntMode;
+use crate::error::{Error, Kind, Result};
+use libsql::Value;
+use std::fmt::Write;
+
+const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+/// Appends `s` as a JSON string literal.
+pub fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Builds one ResultSet. Column keys are escaped once per statement, not per row.
+pub struct ResultWriter {
+    out: String,
+    keys: Vec<String>,
+    specials: String,
+    int_mode: IntMode,
+    row: usize,
+    col: usize,
+}
+
+impl ResultWriter {
+    pub fn new(columns: &[String], decltypes: &[Option<String>], int_mode: IntMode) -> Self {
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"columns\":[");
+        let mut keys = Vec::with_capacity(columns.len());
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_str(&mut out, c);
+            let mut k = String::with_capacity(c.len() + 4);
+            push_json_str(&mut k, c);
+            k.push(':');
+            keys.push(k);
+        }
+        out.push_str("],\"columnTypes\":[");
+        for (i, t) in decltypes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_str(&mut out, t.as_deref().unwrap_or(""));
+        }
+        out.push_str("],\"rows\":[");
+        ResultWriter { out, keys, specials: String::new(), int_mode, row: 0, col: 0 }
+    }
+
+    pub fn begin_row(&mut self) {
+        if self.row > 0 {
+            self.out.push(',');
+        }
+        self.out.push('{');
+        self.col = 0;
+    }
+
+    pub fn end_row(&mut self) {
+        self.out.push('}');
+        self.row += 1;
+    }
+
+    fn key(&mut self) {
+        if self.col > 0 {
+            self.out.push(',');
+        }
+        self.out.push_str(&self.keys[self.col]);
+    }
+
+    fn special(&mut self, tag: &str, text: &str) {
+        if !self.specials.is_empty() {
+            self.specials.push(',');
+        }
+        let _ = write!(self.specials, "[{},{},\"{}\",\"{}\"]", self.row, self.col, tag, text);
+        self.out.push_str("null");
+    }
+
+    pub fn integer(&mut self, v: i64) -> Result<()> {
+        self.key();
+        match self.int_mode {
+            IntMode::BigInt => self.special("i", &v.to_string()),
+            IntMode::Number if v.abs() > MAX_SAFE_INTEGER => {
+                return Err(Error::new(
+                    Kind::Range,
+                    "ERR_INTEGER_OVERFLOW",
+                    format!(
+                        "column {:?} holds {v}, beyond Number.MAX_SAFE_INTEGER; open the database with intMode: 'bigint' to read it",
+                        self.keys[self.col].trim_end_matches(':')
+                    ),
+                ))
+            }
+            IntMode::Number => {
+                let _ = write!(self.out, "{v}");
+            }
+        }
+        self.col += 1;
+        Ok(())
+    }
+
+    pub fn real(&mut self, v: f64) {
+        self.key();
+        if v.is_finite() {
+            let _ = write!(self.out, "{v:?}");
+        } else {
+            self.special("f", if v > 0.0 { "inf" } else if v < 0.0 { "-inf" } else { "nan" });
+        }
+        self.col += 1;
+    }
+
+    pub fn text(&mut self, v: &str) {
+        self.key();
+        push_json_str(&mut self.out, v);
+        self.col += 1;
+    }
+
+    pub fn blob(&mut self, v: &[u8]) {
+        self.key();
+        let mut hex = String::with_capacity(v.len() * 2);
+        for b in v {
+            let _ = write!(hex, "{b:02x}");
+        }
+        self.special("b", &hex);
+        self.col += 1;
+    }
+
+    pub fn null(&mut self) {
+        self.key();
+        self.out.push_str("null");
+        self.col += 1;
+    }
+
+    pub fn value(&mut self, v: &Value) -> Result<()> {
+        match v {
+            Value::Null => self.null(),
+            Value::Integer(i) => self.integer(*i)?,
+            Value::Real(f) => self.real(*f),
+            Value::Text(s) => self.text(s),
+            Value::Blob(b) => self.blob(b),
+        }
+        Ok(())
+    }
+
+    pub fn rows(&self) -> usize {
+        self.row
+    }
+
+    /// `last_insert_rowid` travels as a string: JS makes it a bigint, as @libsql/client does.
+    pub fn finish(mut self, rows_affected: u64, last_insert_rowid: Option<i64>) -> String {
+        let _ = write!(self.out, "],\"rowsAffected\":{rows_affected}");
+        if let Some(id) = last_insert_rowid {
+            let _ = write!(self.out, ",\"lastInsertRowid\":\"{id}\"");
+        }
+        if !self.specials.is_empty() {
+            let _ = write!(self.out, ",\"$special\":[{}]", self.specials);
+        }
+        self.out.push('}');
+        self.out
+    }
+}
+
+/// A compact, unambiguous byte encoding of parameters, for cache keys.
+pub fn encode_params(params: &[Value], out: &mut Vec<u8>) {
+    for p in params {
+        match p {
+            Value::Null => out.push(0),
+            Value::Integer(i) => {
+                out.push(1);
+                out.extend_from_slice(&i.to_le_bytes());
+            }
+            Value::Real(f) => {
+                out.push(2);
+                out.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Value::Text(s) => {
+                out.push(3);
+                out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+                out.extend_from_slice(s.as_bytes());
+            }
+            Value::Blob(b) => {
+                out.push(4);
+                out.extend_from_slice(&(b.len() as u64).to_le_bytes());
+                out.extend_from_slice(b);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_json_parses_back() {
+        let cols = vec!["id".to_string(), "na\"me".to_string(), "b".to_string()];
+        let mut w = ResultWriter::new(&cols, &[Some("INTEGER".into()), None, None], IntMode::Number);
+        w.begin_row();
+        w.integer(1).unwrap();
+        w.text("a\nb\u{1}");
+        w.blob(&[0xde, 0xad]);
+        w.end_row();
+        let json = w.finish(0, Some(7));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["rows"][0]["na\"me"], "a\nb\u{1}");
+        assert_eq!(v["rows"][0]["id"], 1);
+        assert_eq!(v["lastInsertRowid"], "7");
+        assert_eq!(v["$special"][0], serde_json::json!([0, 2, "b", "dead"]));
+    }
+
+    #[test]
+    fn unsafe_integers_are_an_error_in_number_mode() {
+        let mut w = ResultWriter::new(&["n".to_string()], &[None], IntMode::Number);
+        w.begin_row();
+        assert_eq!(w.integer(MAX_SAFE_INTEGER + 2).unwrap_err().code, "ERR_INTEGER_OVERFLOW");
+        let mut w = ResultWriter::new(&["n".to_string()], &[None], IntMode::BigInt);
+        w.begin_row();
+        w.integer(MAX_SAFE_INTEGER + 2).unwrap();
+    }
+}
