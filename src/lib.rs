@@ -7,3 +7,5 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod runtime;
+mod napi;
+pub mod schema;

@@ -86,6 +86,7 @@ async function waitHealthy(url, child, output, timeoutMs) {
   const deadline = Date.now() + timeoutMs
   let died = null
   child.once('exit', (code, signal) => (died = signal ?? `code ${code}`))
+  child.once('error', (err) => (died = err.message))
   while (Date.now() < deadline) {
     if (died) throw new Error(`sqld exited (${died}) before becoming healthy:\n${output()}`)
     try {
@@ -99,7 +100,7 @@ async function waitHealthy(url, child, output, timeoutMs) {
 
 /**
  * Starts sqld on a free loopback port with Ed25519 JWT auth.
- * opts.dbDir reuses a db folder; opts.args adds sqld flags;
+ * opts.dbDir reuses a db folder; opts.port pins the port; opts.args adds sqld flags;
  * opts.timeoutMs bounds the wait for /health (default 20000).
  */
 export async function startSqld(opts = {}) {
@@ -136,14 +137,14 @@ export async function startSqld(opts = {}) {
     }
     child.stdout.setEncoding('utf8').on('data', collect)
     child.stderr.setEncoding('utf8').on('data', collect)
-    // A test that forgets stop() must not keep the runner alive; 'exit' reaps it.
+    // A test that forgets stop() must not keep the runner alive; killAll() on
+    // process exit takes care of the child instead.
     child.unref()
     child.stdout.unref?.()
     child.stderr.unref?.()
     children.add(child)
     const me = child
     child.once('exit', () => children.delete(me))
-    child.once('error', (err) => (tail += `\nspawn error: ${err.message}`))
     try {
       await waitHealthy(url, child, output, timeoutMs)
     } catch (err) {

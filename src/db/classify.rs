@@ -106,6 +106,12 @@ impl Classifier {
         if sql.trim().is_empty() {
             return Err(Error::usage("ERR_EMPTY_SQL", "sql is empty"));
         }
+        if has_second_statement(sql) {
+            return Err(Error::usage(
+                "ERR_MULTIPLE_STATEMENTS",
+                "execute takes one SQL statement; use batch() for several",
+            ));
+        }
         let shadow = lock(&self.shadow);
         lock(&shadow.log).clear();
         let prepared = now(shadow.conn.prepare(sql));
@@ -196,6 +202,51 @@ fn action_of(ctx: &AuthContext) -> Option<Action> {
     })
 }
 
+/// True when text other than blanks, comments and semicolons follows the first statement.
+/// SQLite would silently ignore it, so `execute("INSERT ...; DROP TABLE ...")` must fail.
+fn has_second_statement(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let words: Vec<String> = sql.split_whitespace().take(4).map(|w| w.to_ascii_uppercase()).collect();
+    if words.first().map(String::as_str) == Some("CREATE") && words.iter().any(|w| w == "TRIGGER") {
+        // Trigger bodies hold semicolons; the shadow prepare judges those.
+        return false;
+    }
+    let mut i = 0;
+    let mut end = None;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+            }
+            b'[' => {
+                while i < b.len() && b[i] != b']' {
+                    i += 1;
+                }
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b';' if end.is_none() => end = Some(i),
+            c if end.is_some() && !c.is_ascii_whitespace() && c != b';' => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Runs a future of the in-memory shadow to completion. Local libsql futures do their work
 /// synchronously on first poll, so this needs no runtime and is safe on any thread,
 /// including the JS thread and tokio's own.
@@ -238,7 +289,8 @@ mod tests {
         assert_eq!(i.reads, vec![Arc::from("questions")]);
         let i = c.classify("select * from v where id = :id").unwrap();
         assert_eq!(i.kind, Kind::Read);
-        assert_eq!(i.reads.len(), 2);
+        // A view's reads are the tables under it.
+        assert!(i.reads.contains(&Arc::from("questions")) && i.reads.contains(&Arc::from("answers")));
         assert_eq!(i.params, vec![Some(":id".to_string())]);
         let i = c.classify("SELECT 1").unwrap();
         assert_eq!(i.kind, Kind::Read);
@@ -267,5 +319,8 @@ mod tests {
         assert_eq!(c.classify("pragma optimize").unwrap().kind, Kind::Maintenance);
         assert_eq!(c.classify("select * from nowhere").unwrap().kind, Kind::Unknown);
         assert!(c.classify("   ").is_err());
+        assert!(c.classify("insert into log values (1); drop table questions").is_err());
+        assert!(c.classify("select ';' -- ; x\n;  ;").is_ok());
+        assert!(c.classify("create trigger t2 after delete on answers begin delete from log; end").is_ok());
     }
 }

@@ -291,6 +291,14 @@ impl Ready {
         Ok(Bound { sql: stmt.sql.clone(), info, params })
     }
 
+    /// After DDL run outside the request path (schema setup, migrations).
+    pub fn schema_changed(&self, conn: &mut Conn) {
+        self.cache.invalidate_all();
+        if let Ok(ddl) = load_schema(conn) {
+            let _ = self.classifier.load_schema(&ddl);
+        }
+    }
+
     /// After a write: drop cached reads of what it touched, and follow schema changes.
     pub fn after_write(&self, infos: &[&StatementInfo], conn: &mut Conn) {
         let mut schema = false;

@@ -8,6 +8,7 @@ pub mod execute;
 pub mod open;
 pub mod pool;
 pub mod query_cache;
+pub mod maintenance;
 pub mod value;
 
 pub use database::{Database, RawParams, RawStatement};

@@ -135,6 +135,8 @@ impl QueryCache {
     }
 
     pub fn entry_count(&self) -> u64 {
+        // moka counts lazily; settle pending inserts so the figure is exact.
+        self.entries.run_pending_tasks();
         self.entries.entry_count()
     }
 }

@@ -1,0 +1,195 @@
+import { test, describe, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const { createEdgeDatabase, EdgeOptimizedDatabase, getEdgeConfig, monitorDatabaseHealth } = require('../index.js')
+
+const dir = mkdtempSync(join(tmpdir(), 'ptp-db-'))
+const open = (name, extra = {}) => createEdgeDatabase(undefined, { url: `file:${join(dir, name)}`, ...extra })
+
+after(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('embedded file', () => {
+  let db
+  before(async () => {
+    db = open('basic.db')
+    await db.ready()
+    await db.execute('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, price REAL, data BLOB, n INTEGER)')
+  })
+  after(() => db.cleanup())
+
+  test('execute returns a @libsql/client-shaped ResultSet', async () => {
+    const ins = await db.execute('INSERT INTO items (name, price, data) VALUES (?, ?, ?)', ['pen', 1.5, Buffer.from([1, 2, 3])])
+    assert.equal(ins.rowsAffected, 1)
+    assert.equal(typeof ins.lastInsertRowid, 'bigint')
+    const rs = await db.execute('SELECT id, name, price, data FROM items WHERE name = :name', { name: 'pen' })
+    assert.deepEqual(rs.columns, ['id', 'name', 'price', 'data'])
+    assert.deepEqual(rs.columnTypes, ['INTEGER', 'TEXT', 'REAL', 'BLOB'])
+    assert.equal(rs.rows.length, 1)
+    assert.equal(rs.rows[0].name, 'pen')
+    assert.equal(rs.rows[0].price, 1.5)
+    assert.deepEqual([...rs.rows[0].data], [1, 2, 3])
+    assert.equal(rs.rowsAffected, 0)
+    assert.equal(rs.lastInsertRowid, undefined)
+  })
+
+  test('named parameters accept all three prefixes', async () => {
+    for (const p of [':', '@', '$']) {
+      const rs = await db.execute(`SELECT ${p}a + ${p}b AS s`, { a: 2, b: 3 }, { cache: false })
+      assert.equal(rs.rows[0].s, 5)
+    }
+  })
+
+  test('a read after a write is never stale', async () => {
+    await db.execute('INSERT INTO items (name, price) VALUES (?, ?)', ['cup', 3])
+    const q = 'SELECT count(*) AS c FROM items'
+    const a = await db.execute(q)
+    const b = await db.execute(q)
+    assert.equal(a.rows[0].c, b.rows[0].c)
+    await db.execute('INSERT INTO items (name, price) VALUES (?, ?)', ['mug', 4])
+    const c = await db.execute(q)
+    assert.equal(c.rows[0].c, a.rows[0].c + 1)
+    await db.execute('UPDATE items SET price = price + 1 WHERE name = ?', ['mug'])
+    const d = await db.execute('SELECT price FROM items WHERE name = ?', ['mug'])
+    assert.equal(d.rows[0].price, 5)
+  })
+
+  test('cached reads are counted and return fresh objects', async () => {
+    const before = db.getMetrics().pool.cacheHits
+    const a = await db.execute('SELECT name FROM items ORDER BY id')
+    a.rows[0].name = 'mutated'
+    const b = await db.execute('SELECT name FROM items ORDER BY id')
+    assert.equal(b.rows[0].name, 'pen')
+    assert.ok(db.getMetrics().pool.cacheHits > before)
+  })
+
+  test('batch is all or nothing', async () => {
+    const count = async () => (await db.execute('SELECT count(*) AS c FROM items', [], { cache: false })).rows[0].c
+    const n = await count()
+    const ok = await db.batch([
+      { sql: 'INSERT INTO items (name) VALUES (?)', args: ['b1'] },
+      { sql: 'INSERT INTO items (name) VALUES (?)', args: ['b2'] },
+    ])
+    assert.equal(ok.length, 2)
+    assert.equal(await count(), n + 2)
+    await assert.rejects(
+      db.batch([
+        { sql: 'INSERT INTO items (name) VALUES (?)', args: ['b3'] },
+        { sql: 'INSERT INTO items (name) VALUES (?)', args: ['b1'] },
+      ]),
+      (e) => e.code === 'SQLITE_CONSTRAINT',
+    )
+    assert.equal(await count(), n + 2)
+  })
+
+  test('transaction commits on resolve and rolls back on throw', async () => {
+    const count = async () => (await db.execute('SELECT count(*) AS c FROM items', [], { cache: false })).rows[0].c
+    const n = await count()
+    const r = await db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO items (name) VALUES (?)', ['t1'])
+      const rs = await tx.execute('SELECT count(*) AS c FROM items')
+      return rs.rows[0].c
+    })
+    assert.equal(r, n + 1)
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO items (name) VALUES (?)', ['t2'])
+        throw new Error('boom')
+      }),
+      /boom/,
+    )
+    assert.equal(await count(), n + 1)
+  })
+
+  test('1,000 concurrent callers mixing reads and writes: no BUSY, nothing lost', async () => {
+    await db.execute('CREATE TABLE hits (id INTEGER PRIMARY KEY, who INTEGER NOT NULL)')
+    const calls = []
+    for (let i = 0; i < 1000; i++) {
+      calls.push(i % 2 ? db.execute('INSERT INTO hits (who) VALUES (?)', [i]) : db.execute('SELECT count(*) AS c FROM hits'))
+    }
+    const results = await Promise.allSettled(calls)
+    assert.deepEqual(results.filter((r) => r.status === 'rejected').map((r) => r.reason.message), [])
+    const rs = await db.execute('SELECT count(*) AS c, count(DISTINCT who) AS d FROM hits')
+    assert.equal(rs.rows[0].c, 500)
+    assert.equal(rs.rows[0].d, 500)
+  })
+
+  test('one failing write in a group commit fails alone', async () => {
+    const writes = ['g1', 'g2', 'pen', 'g3'].map((n) => db.execute('INSERT INTO items (name) VALUES (?)', [n]))
+    const r = await Promise.allSettled(writes)
+    assert.deepEqual(r.map((x) => x.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    assert.equal(r[2].reason.code, 'SQLITE_CONSTRAINT')
+    const rs = await db.execute("SELECT count(*) AS c FROM items WHERE name IN ('g1','g2','g3')")
+    assert.equal(rs.rows[0].c, 3)
+  })
+
+  test('integers beyond 2^53 are an error unless intMode is bigint', async () => {
+    await db.execute('INSERT INTO items (name, n) VALUES (?, ?)', ['big', 2n ** 60n])
+    await assert.rejects(db.execute("SELECT n FROM items WHERE name = 'big'"), (e) => e.code === 'ERR_INTEGER_OVERFLOW')
+    const big = open('basic.db', { intMode: 'bigint' })
+    const rs = await big.execute("SELECT n FROM items WHERE name = 'big'")
+    assert.equal(rs.rows[0].n, 2n ** 60n)
+    await big.cleanup()
+  })
+
+  test('bad input is a TypeError or RangeError naming the field, and nothing is written', async () => {
+    const count = async () => (await db.execute('SELECT count(*) AS c FROM items', [], { cache: false })).rows[0].c
+    const n = await count()
+    await assert.rejects(db.execute(42), (e) => e instanceof TypeError && /sql/.test(e.message))
+    await assert.rejects(db.execute('INSERT INTO items (name) VALUES (?)', [{}]), (e) => e instanceof TypeError && /params\[0\]/.test(e.message))
+    await assert.rejects(db.execute('INSERT INTO items (name) VALUES (?)', [NaN]), (e) => e instanceof RangeError && /params\[0\]/.test(e.message))
+    await assert.rejects(db.execute('INSERT INTO items (name) VALUES (?)', [Symbol('x')]), TypeError)
+    await assert.rejects(db.execute('INSERT INTO items (name) VALUES (?)', ['a', 'b']), RangeError)
+    await assert.rejects(db.execute('INSERT INTO items (name) VALUES (:name)', { nme: 'x' }), (e) => /params\.name/.test(e.message))
+    await assert.rejects(db.execute('SELECT 1', [], { cache: 'yes' }), (e) => e instanceof TypeError && /options\.cache/.test(e.message))
+    await assert.rejects(db.execute('SELECT 1', [], { ttl: -1 }), RangeError)
+    await assert.rejects(db.execute('BEGIN'), (e) => e.code === 'ERR_TRANSACTION_STATEMENT')
+    await assert.rejects(db.execute("INSERT INTO items (name) VALUES ('x'); DROP TABLE items"), Error)
+    await assert.rejects(db.batch('nope'), TypeError)
+    await assert.rejects(db.transaction(5), TypeError)
+    assert.equal(await count(), n)
+  })
+
+  test('maintenance and metrics report live values', async () => {
+    const m = await db.maintenance()
+    assert.ok(m.steps.find((s) => s.step === 'WAL checkpoint').ok)
+    const metrics = db.getMetrics()
+    assert.equal(metrics.pool.totalConnections, 5)
+    assert.ok(metrics.pool.totalQueries > 0)
+    assert.ok(metrics.cache.totalEntries >= 0)
+    const h = await monitorDatabaseHealth(db)
+    assert.equal(h.healthy, true)
+  })
+})
+
+describe('configuration', () => {
+  test('bad settings fail at creation and name the setting', () => {
+    assert.throws(() => createEdgeDatabase(undefined, { maxConnections: 'abc' }), /maxConnections/)
+    assert.throws(() => createEdgeDatabase(undefined, { cacheTtl: -5 }), /cacheTtl/)
+    assert.throws(() => createEdgeDatabase(undefined, { url: 'ftp://x' }), /url.*scheme/)
+    assert.throws(() => createEdgeDatabase(undefined, { replicaPath: '/tmp/x.db' }), /replicaPath/)
+    assert.throws(() => createEdgeDatabase(undefined, { bogus: 1 }), /bogus/)
+    assert.throws(() => createEdgeDatabase(5), TypeError)
+  })
+
+  test('getEdgeConfig applies the region table and hides secrets', () => {
+    const c = getEdgeConfig('us-east-1', { authToken: 'sekrit-token-123' })
+    assert.equal(c.concurrency, 25)
+    assert.equal(c.syncInterval, 30)
+    assert.equal(c.authToken, 'sekrit-token-123')
+    assert.ok(!JSON.stringify(c).includes('sekrit'))
+    assert.equal(getEdgeConfig('nowhere').concurrency, 20)
+  })
+
+  test('cleanup closes: later calls reject with ERR_DATABASE_CLOSED', async () => {
+    const db = open('closed.db')
+    await db.execute('SELECT 1')
+    await db.cleanup()
+    await assert.rejects(db.execute('SELECT 1'), (e) => e.code === 'ERR_DATABASE_CLOSED')
+    assert.ok(db instanceof EdgeOptimizedDatabase)
+  })
+})

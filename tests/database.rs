@@ -1,0 +1,58 @@
+//! The Rust core without Node: a real libSQL file, requests as JS would send them.
+
+use pingtopass_db_performance::config::{resolve, Raw};
+use pingtopass_db_performance::db::{Database, RawParams, RawStatement, Request};
+use std::sync::Arc;
+
+fn open(name: &str) -> Arc<Database> {
+    let dir = std::env::temp_dir().join(format!("ptp-core-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let url = format!("file:{}", dir.join("t.db").display());
+    let cfg = resolve(None, &[("url".into(), Raw::Str(url))], &|_| None).expect("config");
+    Database::open(cfg)
+}
+
+fn exec(sql: &str, params: Vec<libsql::Value>) -> Request {
+    Request::Execute {
+        stmt: RawStatement { sql: Arc::from(sql), params: RawParams::Positional(params) },
+        cache: true,
+        ttl: None,
+    }
+}
+
+fn run(db: &Arc<Database>, reqs: Vec<Request>) -> Vec<serde_json::Value> {
+    let rt = pingtopass_db_performance::runtime::handle();
+    let json = rt.block_on(db.run(reqs));
+    serde_json::from_str::<Vec<serde_json::Value>>(&json).expect("json")
+}
+
+#[test]
+fn writes_group_commit_and_reads_follow() {
+    let db = open("group");
+    let out = run(&db, vec![exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)", vec![])]);
+    assert!(out[0].get("$error").is_none(), "{out:?}");
+    let mut reqs: Vec<Request> = (0..100).map(|i| exec("INSERT INTO t (v) VALUES (?)", vec![format!("v{i}").into()])).collect();
+    reqs.push(exec("INSERT INTO t (v) VALUES (?)", vec!["v1".into()]));
+    let out = run(&db, reqs);
+    assert_eq!(out.iter().filter(|o| o.get("$error").is_some()).count(), 1);
+    assert_eq!(out[100]["$error"]["code"], "SQLITE_CONSTRAINT");
+    let out = run(&db, vec![exec("SELECT count(*) AS c FROM t", vec![])]);
+    assert_eq!(out[0]["rows"][0]["c"], 100);
+    // Cached, then invalidated by a write to the same table.
+    let _ = run(&db, vec![exec("SELECT count(*) AS c FROM t", vec![])]);
+    let _ = run(&db, vec![exec("DELETE FROM t WHERE v = ?", vec!["v0".into()])]);
+    let out = run(&db, vec![exec("SELECT count(*) AS c FROM t", vec![])]);
+    assert_eq!(out[0]["rows"][0]["c"], 99);
+    pingtopass_db_performance::runtime::handle().block_on(db.close());
+}
+
+#[test]
+fn identical_misses_in_one_turn_run_once() {
+    let db = open("dedupe");
+    let _ = run(&db, vec![exec("CREATE TABLE t (x)", vec![])]);
+    let out = run(&db, (0..50).map(|_| exec("SELECT count(*) AS c FROM t", vec![])).collect());
+    assert!(out.iter().all(|o| o["rows"][0]["c"] == 0));
+    let m = db.metrics();
+    assert_eq!(m["cache"]["totalEntries"], 1);
+    pingtopass_db_performance::runtime::handle().block_on(db.close());
+}
