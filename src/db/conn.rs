@@ -102,7 +102,7 @@ impl Conn {
         let mut w = ResultWriter::new(&names, &types, self.int_mode);
         let n = names.len() as i32;
         let outcome: Result<()> = self.wait(async {
-            let mut rows = stmt.query(Params::Positional(params)).await?;
+            let mut rows = stmt.query(params_for(info, params)).await?;
             while let Some(row) = rows.next().await? {
                 w.begin_row();
                 for i in 0..n {
@@ -192,6 +192,15 @@ impl Conn {
 
     pub fn raw(&self) -> &libsql::Connection {
         &self.conn
+    }
+}
+
+/// Named statements bind by name: remote servers (Hrana) match named arguments by name only.
+fn params_for(info: &StatementInfo, params: Vec<Value>) -> Params {
+    if !info.params.is_empty() && info.params.iter().all(Option::is_some) && params.len() == info.params.len() {
+        Params::Named(info.params.iter().flatten().cloned().zip(params).collect())
+    } else {
+        Params::Positional(params)
     }
 }
 
