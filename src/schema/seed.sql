@@ -410,7 +410,7 @@ s1 AS (
                                      ELSE ((h1 / 10 % 100000) / 100000.0) * ((h1 / 10 % 100000) / 100000.0) END AS INTEGER) AS v
   FROM r CROSS JOIN cfg),
 s2 AS (
-  SELECT s1.*, ((v - 1) * perm) % n_users + 1 AS u FROM s1),
+  SELECT s1.*, ((v - 1) * perm + n_users / 3) % n_users + 1 AS u FROM s1),
 s3 AS (
   SELECT s2.*,
          (h2 % (n_progress / n_users + (u <= n_progress % n_users))) * n_users + u AS progress_id
@@ -485,7 +485,7 @@ pool AS MATERIALIZED (
 pe AS (SELECT exam_id, count(*) AS cnt FROM pool GROUP BY exam_id),
 t1 AS (
   SELECT r.*, cfg.now, cfg.n_users, cfg.n_progress,
-         ((CAST(cfg.n_users * ((h1 % 100000) / 100000.0) * ((h1 / 100000 % 10000) / 10000.0) AS INTEGER)) * cfg.perm) % cfg.n_users + 1 AS u
+         ((CAST(cfg.n_users * ((h1 % 100000) / 100000.0) * ((h1 / 100000 % 10000) / 10000.0) AS INTEGER)) * cfg.perm + cfg.n_users / 3) % cfg.n_users + 1 AS u
   FROM r CROSS JOIN cfg),
 t2 AS (
   SELECT t1.*, p.exam_id, e.question_count, e.time_limit_minutes, e.passing_score, pe.cnt,
@@ -553,7 +553,8 @@ ORDER BY t.n;
 -- attempt (its question_ids / time_per_question, in order).
 -- P(correct) = 0.76 - 0.06*(difficulty-1) + user skill (+-0.12)
 --              + 0.05 per earlier attempt at the same question (max +0.15)
---              + 0.03 in review mode; clipped to [0.05, 0.97]  -> ~65% overall.
+--              + 0.03 in review mode, + 0.06 in mock exams; clipped to [0.05, 0.97]
+--              -> ~65% overall.
 -- selected_answer agrees with is_correct and the question's answers JSON:
 -- 'a'..'e' for single answer, '["a","c"]' for multi_select.
 -- Rows are inserted in answered_at order, so ids grow with time.
@@ -623,7 +624,7 @@ graded AS (
               0.76 - 0.06 * (difficulty - 1)
               + ((user_id * 2654435761 + 99) % 4294967296 % 2401 - 1200) / 10000.0
               + min(0.15, 0.05 * (attempt - 1))
-              + CASE WHEN mode = 'review' THEN 0.03 ELSE 0 END)) AS INTEGER) AS ok
+              + CASE WHEN mode = 'review' THEN 0.03 WHEN tid IS NOT NULL THEN 0.06 ELSE 0 END)) AS INTEGER) AS ok
   FROM attempts)
 SELECT user_id, qid, sid, tid,
        CASE WHEN type = 'multi_select' THEN
@@ -669,23 +670,28 @@ FROM (
                 ELSE CAST(strftime('%s', a.answered_at) AS INTEGER) END AS ts
     FROM user_answers a JOIN questions q ON q.id = a.question_id
     WHERE a.study_session_id IS NOT NULL),
-  ordered AS (
-    SELECT sid, question_id, is_correct, ts,
+  ordered AS MATERIALIZED (
+    SELECT sid, question_id, is_correct,
            sum(1 - is_correct) OVER (PARTITION BY sid ORDER BY ts, id) AS grp,
            row_number() OVER (PARTITION BY sid ORDER BY ts DESC, id DESC) AS back
     FROM ua),
-  runs AS (SELECT sid, grp, sum(is_correct) AS len FROM ordered GROUP BY sid, grp),
-  streaks AS (
-    SELECT sid, max(len) AS max_streak,
-           max(CASE WHEN grp = (SELECT max(grp) FROM runs r2 WHERE r2.sid = runs.sid) THEN len ELSE 0 END) AS cur_streak
-    FROM runs GROUP BY sid),
+  lastg AS MATERIALIZED (SELECT sid, grp AS last_grp, question_id AS last_q FROM ordered WHERE back = 1),
+  streaks AS MATERIALIZED (
+    SELECT runs.sid, max(runs.len) AS max_streak,
+           sum(CASE WHEN runs.grp = l.last_grp THEN runs.len ELSE 0 END) AS cur_streak,
+           l.last_q
+    FROM (SELECT sid, grp, sum(is_correct) AS len FROM ordered GROUP BY sid, grp) AS runs
+    JOIN lastg l ON l.sid = runs.sid
+    GROUP BY runs.sid),
   objs AS (SELECT sid, objective_id, round(avg(is_correct), 2) AS acc FROM ua GROUP BY sid, objective_id),
-  scores AS (SELECT sid, json_group_object(CAST(objective_id AS TEXT), acc) AS scores FROM objs GROUP BY sid),
-  tot AS (SELECT sid, count(*) AS n, sum(is_correct) AS c, sum(flagged) AS f, sum(t) AS tt, max(ts) AS last_ts
-          FROM ua GROUP BY sid)
-  SELECT tot.*, streaks.max_streak, streaks.cur_streak, scores.scores, o.question_id AS last_q
-  FROM tot JOIN streaks ON streaks.sid = tot.sid JOIN scores ON scores.sid = tot.sid
-  JOIN ordered o ON o.sid = tot.sid AND o.back = 1
+  scores AS MATERIALIZED (SELECT sid, json_group_object(CAST(objective_id AS TEXT), acc) AS scores FROM objs GROUP BY sid),
+  tot AS MATERIALIZED (
+    SELECT sid, count(*) AS n, sum(is_correct) AS c, sum(flagged) AS f, sum(t) AS tt, max(ts) AS last_ts
+    FROM ua GROUP BY sid)
+  SELECT tot.*, streaks.max_streak, streaks.cur_streak, streaks.last_q, scores.scores
+  FROM tot
+  JOIN streaks ON streaks.sid = tot.sid
+  JOIN scores ON scores.sid = tot.sid
 ) AS x
 WHERE x.sid = study_sessions.id;
 
@@ -891,4 +897,361 @@ FROM (
   GROUP BY user_id
 ) AS x
 WHERE x.user_id = users.id;
+
+-- ---------------------------------------------------------------------------
+-- twitter_accounts: account 1 is PingToPass's own account, then competitors,
+-- then target-audience accounts.
+-- ---------------------------------------------------------------------------
+INSERT INTO twitter_accounts (id, username, display_name, bio, followers_count, following_count,
+                              tweet_count, is_own_account, is_competitor, is_target_audience,
+                              last_analyzed_at, created_at, updated_at)
+WITH RECURSIVE
+cfg AS (SELECT *, max(1, n_accounts / 3) AS n_comp FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_accounts),
+r0 AS (SELECT n, (n * 2654435761 + 10101) % 4294967296 AS a FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1 FROM r2),
+names(i, username, display_name, bio) AS (VALUES
+  (1, 'PingToPass',     'PingToPass',              'Pass your IT certification on the first try. Daily practice questions for CompTIA, Cisco, AWS and Azure.'),
+  (2, 'CertPrepDaily',  'Cert Prep Daily',         'One exam question a day keeps the retake fee away. CompTIA and Cisco practice.'),
+  (3, 'ExamCramPro',    'ExamCram Pro',            'Practice tests and study guides for IT certifications since 2009.'),
+  (4, 'CloudCertCoach', 'Cloud Cert Coach',        'AWS and Azure certification coaching. Ex-cloud architect.'),
+  (5, 'NetAcadTips',    'NetAcad Tips',            'Subnetting drills, CCNA labs and network engineering career advice.'),
+  (6, 'secplus_sarah',  'Sarah | Security+ soon', 'Help desk tech studying for Security+. Coffee and packet captures.'),
+  (7, 'ccna_journey',   'CCNA Journey',            'Documenting my path from retail to network engineer.'),
+  (8, 'aws_learner_23', 'Dev learning AWS',        'Frontend dev trying to pass SAA-C03 this year.'),
+  (9, 'sysadmin_sam',   'Sam the Sysadmin',        'Linux, Active Directory and too many tickets.'),
+  (10, 'infosec_intern','Infosec Intern',          'SOC intern. CySA+ in progress. Opinions my own.'),
+  (11, 'homelab_hannah','Hannah Homelab',          'Proxmox, VLANs and a rack in the closet. Network+ certified.'),
+  (12, 'itcareerswitch','IT Career Switch',        'Changing careers into IT at 35. A+ done, Network+ next.')),
+a AS (
+  SELECT r.n, r.h1, cfg.now, cfg.n_comp,
+         (r.n = 1) AS own, (r.n > 1 AND r.n <= 1 + cfg.n_comp) AS comp, (r.n > 1 + cfg.n_comp) AS target,
+         coalesce(nm.username, 'itcert_fan_' || r.n) AS username,
+         coalesce(nm.display_name, 'IT Cert Fan ' || r.n) AS display_name,
+         coalesce(nm.bio, 'Studying for my next IT certification.') AS bio,
+         cfg.now - (200 + r.h1 % 165) * 86400 - r.h1 / 165 % 86400 AS created_ts
+  FROM r CROSS JOIN cfg LEFT JOIN names nm ON nm.i = r.n)
+SELECT printf('%d', 1400000000000000000 + (h1 % 1000000) * 1000000 + n),
+       username, display_name, bio,
+       -- own follower count is synced with growth_metrics below
+       CASE WHEN own THEN 0 WHEN comp THEN 20000 + h1 % 130000 ELSE 50 + h1 % 4950 END,
+       CASE WHEN own THEN 0 WHEN comp THEN 300 + h1 / 7 % 1500 ELSE 100 + h1 / 7 % 900 END,
+       0,
+       own, comp, target,
+       CASE WHEN own THEN now - 3600 ELSE now - h1 / 11 % 259200 END,
+       CASE WHEN h1 / 1000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END,
+       CASE WHEN own THEN now - 3600 ELSE now - h1 / 11 % 259200 END
+FROM a ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- tweets: ~10% own, ~30% competitors, ~60% target audience, over the last
+-- 180 days (recent-heavy).  Snowflake-style ids derived from created_at.
+-- created_at/analyzed_at have no SQL default -> always unix seconds.
+-- ---------------------------------------------------------------------------
+INSERT INTO tweets (id, account_id, text, metrics, entities, ai_analysis, created_at, analyzed_at)
+WITH RECURSIVE
+cfg AS (SELECT *, max(1, n_accounts / 3) AS n_comp FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_tweets),
+r0 AS (SELECT n, (n * 2654435761 + 11101) % 4294967296 AS a, (n * 2654435761 + 11102) % 4294967296 AS b,
+              (n * 2654435761 + 11103) % 4294967296 AS c FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
+                          (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
+v AS (SELECT
+  '["Just passed my","Struggling with","Day 14 of studying for","Any tips for","Finally understand the hard parts of","Hot take about","Study tip for","Failed my first attempt at","Booked my exam date for","Who else is preparing for"]' AS openers,
+  '["Security+","Network+","A+ Core 1","the CCNA","AWS Solutions Architect","AZ-104","AZ-900","Linux+","CySA+","Google ACE","CCNP ENCOR","Cloud Practitioner"]' AS subjects,
+  '["SecurityPlus","NetworkPlus","CompTIA","CCNA","AWS","Azure","Azure","Linux","CySA","GoogleCloud","CCNP","AWS"]' AS tags,
+  '["security","networking","hardware","networking","cloud","cloud","cloud","linux","security","cloud","networking","cloud"]' AS topics,
+  '["subnetting questions are still killing me","the PBQs took way longer than expected","spaced repetition with practice tests made the difference","I keep mixing up TCP and UDP port numbers","OSPF and BGP finally clicked after building a home lab","the IAM policy questions were brutal","flashcards for port numbers are a lifesaver","I need better practice questions for the performance-based section","the DNS and DHCP troubleshooting scenarios were tricky","VLAN trunking is still confusing","firewall rule ordering questions were everywhere","the shared responsibility model came up a lot"]' AS details,
+  '["ITcareer","cybersecurity","networking","100DaysOfLearning","studytwitter","homelab"]' AS general),
+t1 AS (
+  SELECT r.*, cfg.now, cfg.n_comp, cfg.n_accounts,
+         CASE WHEN h1 % 100 < 10 THEN 1
+              WHEN h1 % 100 < 40 THEN 2 + h1 / 100 % cfg.n_comp
+              ELSE 2 + cfg.n_comp + h1 / 100 % (cfg.n_accounts - 1 - cfg.n_comp) END AS acct,
+         h2 % 12 AS subj,
+         cfg.now - 600 - CAST(((h3 % 100000) / 100000.0 + (h3 % 100000) / 100000.0 * (h3 / 100000 % 10000) / 10000.0) / 2.0
+                              * 15552000 AS INTEGER) AS created_ts
+  FROM r CROSS JOIN cfg),
+t2 AS (
+  SELECT t1.*, ta.id AS account_id, ta.is_own_account AS own, ta.is_competitor AS comp,
+         json_extract(v.openers, '$[' || (h2 / 12 % 10) || ']') AS opener,
+         json_extract(v.subjects, '$[' || subj || ']') AS subject,
+         json_extract(v.tags, '$[' || subj || ']') AS tag,
+         json_extract(v.topics, '$[' || subj || ']') AS topic,
+         json_extract(v.details, '$[' || (h2 / 120 % 12) || ']') AS detail,
+         json_extract(v.general, '$[' || (h2 / 1440 % 6) || ']') AS gtag,
+         CASE WHEN h2 / 8640 % 100 < 15 AND acct <> 2 + h2 / 864000 % n_comp THEN
+              (SELECT username FROM twitter_accounts WHERE rowid = 2 + h2 / 864000 % n_comp) END AS mention,
+         CASE WHEN ta.is_competitor THEN 10 + h3 % 490 WHEN ta.is_own_account THEN 5 + h3 % 195 ELSE h3 % 30 END AS likes
+  FROM t1 JOIN twitter_accounts ta ON ta.rowid = t1.acct CROSS JOIN v),
+t AS (
+  SELECT t2.*,
+         likes / 5 + h1 / 10000 % 5 AS retweets,
+         likes / 8 + h1 / 100000 % 4 AS replies,
+         (h1 / 1000000 % 100 < 75 AND created_ts < now - 1800) AS analyzed,
+         CASE WHEN h1 / 1000000 % 100 < 40 THEN 'positive' WHEN h1 / 1000000 % 100 < 55 THEN 'negative' ELSE 'neutral' END AS sentiment
+  FROM t2)
+SELECT printf('%d', ((created_ts * 1000 + h3 % 1000 - 1288834974657) << 22) + n % 4194304),
+       account_id,
+       printf('%s %s: %s. #%s #%s', opener, subject, detail, tag, gtag)
+         || CASE WHEN mention IS NOT NULL THEN ' @' || mention ELSE '' END,
+       json_object('likes', likes, 'retweets', retweets, 'replies', replies,
+                   'impressions', likes * 35 + h2 % 400 + 40, 'engagements', likes + retweets + replies),
+       json_object('hashtags', json_array(tag, gtag),
+                   'mentions', CASE WHEN mention IS NOT NULL THEN json_array(mention) ELSE json_array() END,
+                   'urls', json_array()),
+       CASE WHEN analyzed THEN json_object(
+              'sentiment', sentiment,
+              'topics', json_array(topic, lower(tag)),
+              'engagementQuality', round((h3 / 10000000 % 100) / 100.0, 2),
+              'relevanceScore', round(CASE WHEN own THEN 0.2 ELSE 0.3 END + (h3 / 1000 % 70) / 100.0, 2)) END,
+       created_ts,
+       CASE WHEN analyzed THEN min(created_ts + 60 + h1 % 7140, now - 60) END
+FROM t ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- engagement_opportunities: evenly spread over the analysed tweets of other
+-- accounts; recent ones are mostly still pending.  ids look like the column
+-- default (32 lowercase hex digits) but are derived, not random.
+-- ---------------------------------------------------------------------------
+INSERT INTO engagement_opportunities (id, tweet_id, account_id, opportunity_type, relevance_score,
+                                      suggested_response, ai_model_used, ai_cost, status, executed_at,
+                                      created_at)
+WITH RECURSIVE
+cfg AS (SELECT * FROM _seed_cfg),
+cand AS MATERIALIZED (
+  SELECT t.id, t.account_id, t.analyzed_at, t.ai_analysis,
+         row_number() OVER (ORDER BY t.created_at, t.id) AS rn
+  FROM tweets t JOIN twitter_accounts a ON a.id = t.account_id
+  WHERE a.is_own_account = 0 AND t.ai_analysis IS NOT NULL),
+cc AS MATERIALIZED (SELECT count(*) AS cnt, min(cfg.n_opportunities, count(*)) AS n_opp FROM cand, cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cc WHERE n < cc.n_opp),
+r0 AS (SELECT n, (n * 2654435761 + 12101) % 4294967296 AS a, (n * 2654435761 + 12102) % 4294967296 AS b,
+              (n * 2654435761 + 12103) % 4294967296 AS c FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
+                          (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
+v AS (SELECT
+  '["Great point! Spaced repetition plus timed practice exams is exactly what moves the needle.","Been there. Breaking the objectives into 20-question sessions helped a lot of our learners.","Congrats! The PBQs trip up almost everyone, so that is a huge win.","Subnetting gets easier with a daily 5-minute drill. Happy to share a free practice set.","Good luck on exam day! Review your weakest objective the night before, not everything.","That scenario shows up a lot. Read the last sentence of the question first."]' AS replies,
+  '["claude-3-haiku","qwen-2.5-72b","gpt-4o-mini"]' AS models),
+o AS (
+  SELECT r.*, cfg.now, c.id AS tweet_id, c.account_id, c.analyzed_at,
+         json_extract(c.ai_analysis, '$.relevanceScore') AS relevance,
+         CASE WHEN h1 % 100 < 60 THEN 'reply' WHEN h1 % 100 < 80 THEN 'quote' ELSE 'follow' END AS kind,
+         min(c.analyzed_at + 10 + h1 / 100 % 590, cfg.now - 5) AS created_ts
+  FROM r CROSS JOIN cfg CROSS JOIN cc
+  JOIN cand c ON c.rn = (r.n - 1) * cc.cnt / cc.n_opp + 1),
+s AS (
+  SELECT o.*,
+         CASE WHEN created_ts > now - 259200 THEN CASE WHEN h2 % 100 < 70 THEN 'pending' WHEN h2 % 100 < 85 THEN 'approved' ELSE 'executed' END
+              WHEN h2 % 100 < 18 THEN 'pending' WHEN h2 % 100 < 28 THEN 'approved'
+              WHEN h2 % 100 < 53 THEN 'rejected' ELSE 'executed' END AS status
+  FROM o)
+SELECT printf('%08x%08x%08x%08x', h1, h2, h3, (n * 2654435761) % 4294967296),
+       tweet_id, account_id, kind, relevance,
+       CASE WHEN kind <> 'follow' THEN json_extract(v.replies, '$[' || (h3 % 6) || ']') END,
+       json_extract(v.models, '$[' || (h3 / 6 % 3) || ']'),
+       CASE WHEN kind <> 'follow' THEN round(0.0002 + (h3 / 18 % 2800) / 1000000.0, 6) ELSE 0 END,
+       status,
+       CASE WHEN status = 'executed' THEN min(created_ts + 600 + h2 / 100 % 85800, now - 1) END,
+       CASE WHEN h1 / 100000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
+FROM s CROSS JOIN v ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- growth_metrics: one row per UTC day ending today, date = 'YYYY-MM-DD'.
+-- ---------------------------------------------------------------------------
+INSERT INTO growth_metrics (id, date, followers_count, following_count, new_followers, lost_followers,
+                            tweets_sent, engagements_made, impressions, profile_visits, engagement_rate,
+                            ai_costs, created_at)
+WITH RECURSIVE
+cfg AS (SELECT * FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_days),
+r0 AS (SELECT n, (n * 2654435761 + 13101) % 4294967296 AS a FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1 FROM r2),
+g AS (
+  SELECT r.n, r.h1, cfg.now,
+         (cfg.now / 86400 - (cfg.n_days - r.n)) * 86400 AS day_ts,
+         5 + r.n * 40 / cfg.n_days + r.h1 % 21 AS new_f,
+         r.h1 / 21 % 9 AS lost_f,
+         2 + r.h1 / 189 % 9 AS sent,
+         5 + r.h1 / 1701 % 36 AS engaged
+  FROM r CROSS JOIN cfg),
+m AS (
+  SELECT g.*,
+         1500 + sum(new_f - lost_f) OVER (ORDER BY n) AS followers,
+         (1500 + n * 12) * (80 + h1 / 61236 % 40) / 10 + sent * 300 AS impressions
+  FROM g)
+SELECT n, date(day_ts, 'unixepoch'), followers, 300 + n / 3, new_f, lost_f, sent, engaged, impressions,
+       impressions / 40 + h1 % 50,
+       round(1.0 + (h1 / 2449440 % 500) / 100.0, 2),
+       round(0.05 + engaged * 0.02 + (h1 % 97) / 100.0, 2),
+       CASE WHEN h1 / 100 % 10 = 0 THEN datetime(min(day_ts + 86100, now), 'unixepoch') ELSE min(day_ts + 86100, now) END
+FROM m ORDER BY n;
+
+UPDATE twitter_accounts
+SET followers_count = (SELECT followers_count FROM growth_metrics ORDER BY date DESC LIMIT 1),
+    following_count = (SELECT following_count FROM growth_metrics ORDER BY date DESC LIMIT 1)
+WHERE is_own_account = 1;
+
+UPDATE twitter_accounts
+SET tweet_count = x.n + 150 + twitter_accounts.followers_count % 1000
+FROM (SELECT account_id, count(*) AS n FROM tweets GROUP BY account_id) AS x
+WHERE x.account_id = twitter_accounts.id;
+
+-- ---------------------------------------------------------------------------
+-- voice_profiles (fixed, 3 rows; the first one is active)
+-- ---------------------------------------------------------------------------
+INSERT INTO voice_profiles (id, name, description, tone, topics, vocabulary, examples, voice_data,
+                            is_active, created_at, updated_at)
+SELECT id, name, description, tone, topics, vocabulary, examples,
+       json_object('tone', tone, 'topics', json(topics), 'vocabulary', json(vocabulary), 'examples', json(examples)),
+       is_active,
+       CASE WHEN id = 2 THEN datetime(ts, 'unixepoch') ELSE ts END,
+       CASE WHEN id = 2 THEN datetime(ts, 'unixepoch') ELSE ts + 86400 * 12 END
+FROM (
+  SELECT 1 AS id, 'PingToPass Default' AS name, 'Friendly, encouraging study buddy voice used for replies.' AS description,
+         'friendly' AS tone, '["CompTIA","CCNA","AWS","study tips"]' AS topics,
+         '["practice","objective","exam day","you got this"]' AS vocabulary,
+         '["Nice work! Try a 20-question session on your weakest objective next.","Exam tomorrow? Sleep beats cramming."]' AS examples,
+         1 AS is_active, (SELECT now FROM _seed_cfg) - 200 * 86400 AS ts
+  UNION ALL
+  SELECT 2, 'Technical Deep-Dive', 'Precise, technical explanations for networking and security threads.',
+         'technical', '["subnetting","OSPF","PKI","IAM"]', '["per RFC","in practice","edge case"]',
+         '["A /27 gives you 30 usable hosts: 32 addresses minus network and broadcast."]',
+         0, (SELECT now FROM _seed_cfg) - 150 * 86400
+  UNION ALL
+  SELECT 3, 'Casual Motivator', 'Short, upbeat replies for milestone posts.',
+         'casual', '["career change","first cert","milestones"]', '["lets go","huge","proud of you"]',
+         '["Huge! First cert is the hardest one.","Lets go! What is next on the list?"]',
+         0, (SELECT now FROM _seed_cfg) - 90 * 86400);
+
+-- ---------------------------------------------------------------------------
+-- ai_generation_log: question generation / explanation enhancement (linked
+-- to exams, objectives, questions, staff users) and twitter replies (linked
+-- to opportunities), over the last 180 days.
+-- ---------------------------------------------------------------------------
+INSERT INTO ai_generation_log (id, purpose, model, prompt_tokens, completion_tokens, total_tokens, cost_cents,
+                               exam_id, objective_id, question_ids, tweet_id, opportunity_id, success,
+                               error_message, generation_time_ms, request_id, user_id, ip_address, user_agent,
+                               created_at)
+WITH RECURSIVE
+cfg AS (SELECT *, (SELECT count(*) FROM engagement_opportunities) AS n_opp FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_ai_logs),
+r0 AS (SELECT n, (n * 2654435761 + 14101) % 4294967296 AS a, (n * 2654435761 + 14102) % 4294967296 AS b FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2 FROM r2),
+ob AS (SELECT objective_id, min(id) AS lo, max(id) AS hi FROM questions GROUP BY objective_id),
+l1 AS (
+  SELECT r.*, cfg.now, cfg.n_users, cfg.n_objectives, cfg.n_opp,
+         CASE WHEN h1 % 100 < 50 THEN 'question_generation' WHEN h1 % 100 < 70 OR cfg.n_opp = 0 THEN 'explanation_enhancement'
+              ELSE 'twitter_reply' END AS purpose,
+         CASE h1 / 100 % 3 WHEN 0 THEN 'qwen-2.5-72b' WHEN 1 THEN 'claude-3-haiku' ELSE 'gpt-4o-mini' END AS model,
+         400 + h1 / 300 % 2100 AS pt,
+         150 + h2 % 1650 AS ct,
+         1 + h2 / 1650 % cfg.n_objectives AS obj,
+         (h2 / 100000 % 100 >= 4) AS ok,
+         cfg.now - 60 - CAST(((h2 % 100000) / 100000.0 + (h2 % 100000) / 100000.0 * (h1 / 100 % 10000) / 10000.0) / 2.0
+                             * 15552000 AS INTEGER) AS created_ts
+  FROM r CROSS JOIN cfg),
+l AS (
+  SELECT l1.*, o.exam_id, ob.lo, ob.hi,
+         eo.id AS opp_id, eo.tweet_id
+  FROM l1 JOIN objectives o ON o.id = l1.obj JOIN ob ON ob.objective_id = l1.obj
+  LEFT JOIN engagement_opportunities eo ON l1.purpose = 'twitter_reply' AND eo.rowid = 1 + l1.h2 % l1.n_opp)
+SELECT n, purpose, model, pt, CASE WHEN ok THEN ct ELSE 0 END, pt + CASE WHEN ok THEN ct ELSE 0 END,
+       round((pt * CASE model WHEN 'qwen-2.5-72b' THEN 0.00009 WHEN 'claude-3-haiku' THEN 0.000025 ELSE 0.000015 END
+              + CASE WHEN ok THEN ct ELSE 0 END * CASE model WHEN 'qwen-2.5-72b' THEN 0.00009 WHEN 'claude-3-haiku' THEN 0.000125 ELSE 0.00006 END), 5),
+       CASE WHEN purpose <> 'twitter_reply' THEN exam_id END,
+       CASE WHEN purpose <> 'twitter_reply' THEN obj END,
+       CASE WHEN NOT ok OR purpose = 'twitter_reply' THEN NULL
+            WHEN purpose = 'explanation_enhancement' THEN json_array(lo + h1 % (hi - lo + 1))
+            ELSE json_array(lo + h1 % (hi - lo + 1), min(hi, lo + h1 % (hi - lo + 1) + 1), min(hi, lo + h1 % (hi - lo + 1) + 2)) END,
+       tweet_id, opp_id,
+       ok,
+       CASE WHEN NOT ok THEN CASE h1 / 30000 % 3 WHEN 0 THEN 'Rate limit exceeded (429)' WHEN 1 THEN 'Upstream timeout after 30000 ms'
+                             ELSE 'Model response was not valid JSON' END END,
+       800 + h2 / 10000 % 24200,
+       printf('req_%08x%04x', h1, n % 65536),
+       CASE WHEN purpose <> 'twitter_reply' THEN 1 + h1 / 900 % min(5, n_users) END,
+       CASE WHEN purpose <> 'twitter_reply' THEN printf('10.0.%d.%d', h2 / 7 % 256, h2 / 1792 % 254 + 1) END,
+       CASE WHEN purpose <> 'twitter_reply' THEN 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15'
+            ELSE 'pingtopass-worker/1.4' END,
+       CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
+FROM l ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- audit_log over the last 90 days.
+-- ---------------------------------------------------------------------------
+INSERT INTO audit_log (id, user_id, ip_address, user_agent, session_id, action, entity_type, entity_id,
+                       old_values, new_values, metadata, request_id, method, path, success, error_code,
+                       error_message, created_at)
+WITH RECURSIVE
+cfg AS (SELECT * FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_audit),
+r0 AS (SELECT n, (n * 2654435761 + 15101) % 4294967296 AS a, (n * 2654435761 + 15102) % 4294967296 AS b FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2 FROM r2),
+acts(lo, hi, action, entity_type, method, path) AS (VALUES
+  (0,  45, 'user.login',         'user',     'POST',  '/api/auth/login'),
+  (45, 55, 'user.logout',        'user',     'POST',  '/api/auth/logout'),
+  (55, 70, 'session.start',      'session',  'POST',  '/api/sessions'),
+  (70, 75, 'test.complete',      'test',     'POST',  '/api/tests/complete'),
+  (75, 80, 'question.create',    'question', 'POST',  '/api/admin/questions'),
+  (80, 85, 'question.review',    'question', 'PATCH', '/api/admin/questions/review'),
+  (85, 89, 'payment.success',    'payment',  'POST',  '/api/webhooks/stripe'),
+  (89, 95, 'user.update',        'user',     'PATCH', '/api/users/me'),
+  (95, 100,'twitter.engagement', 'tweet',    'POST',  '/api/admin/twitter/engage')),
+a1 AS (
+  SELECT r.*, cfg.now, cfg.n_users, cfg.n_questions, cfg.n_sessions, cfg.n_tests,
+         h1 % 100 AS sel,
+         cfg.now - 30 - h2 % 7776000 AS created_ts,
+         (h1 / 100 % 100 >= 3) AS ok
+  FROM r CROSS JOIN cfg),
+a AS (
+  SELECT a1.*, acts.action, acts.entity_type, acts.method, acts.path,
+         CASE WHEN acts.action IN ('question.create', 'question.review') THEN 1 + h1 / 10000 % min(5, n_users)
+              WHEN acts.action = 'twitter.engagement' THEN 1
+              ELSE 1 + h1 / 10000 % n_users END AS uid
+  FROM a1 JOIN acts ON a1.sel >= acts.lo AND a1.sel < acts.hi)
+SELECT n, uid,
+       printf('%d.%d.%d.%d', 24 + h2 / 7776000 % 200, h1 / 1000 % 256, h2 / 13 % 256, 1 + h1 / 7 % 254),
+       CASE h2 / 3 % 3 WHEN 0 THEN 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
+                       WHEN 1 THEN 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
+                       ELSE 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0' END,
+       printf('sess_%08x%04x', (uid * 2654435761 + created_ts / 86400) % 4294967296, uid % 65536),
+       action, entity_type,
+       CASE entity_type WHEN 'user' THEN CAST(uid AS TEXT)
+                        WHEN 'question' THEN CAST(1 + h2 / 100 % n_questions AS TEXT)
+                        WHEN 'session' THEN CAST(1 + h2 / 100 % n_sessions AS TEXT)
+                        WHEN 'test' THEN CAST(1 + h2 / 100 % n_tests AS TEXT)
+                        WHEN 'payment' THEN printf('pi_%08X%06X', h1, h2 % 16777216)
+                        ELSE printf('%d', 1700000000000000000 + h2) END,
+       CASE action WHEN 'question.review' THEN '{"reviewStatus":"pending"}'
+                   WHEN 'user.update' THEN '{"timezone":"UTC","preferredLanguage":"en"}' END,
+       CASE action WHEN 'question.review' THEN '{"reviewStatus":"approved"}'
+                   WHEN 'user.update' THEN '{"timezone":"America/New_York","preferredLanguage":"en"}'
+                   WHEN 'question.create' THEN json_object('difficulty', 1 + h2 % 5, 'aiGenerated', json(CASE WHEN h2 % 2 = 0 THEN 'true' ELSE 'false' END)) END,
+       CASE action WHEN 'user.login' THEN json_object('provider', CASE WHEN h2 % 10 < 7 THEN 'google' ELSE 'email' END)
+                   WHEN 'payment.success' THEN json_object('amountCents', 2900 + (h2 % 3) * 1000, 'currency', 'usd')
+                   WHEN 'test.complete' THEN json_object('score', round((40 + h2 % 55) / 100.0, 2)) END,
+       printf('req_%08x%04x', h2, n % 65536),
+       method, path,
+       ok,
+       CASE WHEN NOT ok THEN CASE WHEN action = 'user.login' THEN 'AUTH_FAILED' ELSE 'INTERNAL_ERROR' END END,
+       CASE WHEN NOT ok THEN CASE WHEN action = 'user.login' THEN 'Invalid credentials' ELSE 'Unexpected error, please retry' END END,
+       CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
+FROM a ORDER BY n;
 COMMIT;
