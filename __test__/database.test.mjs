@@ -154,6 +154,17 @@ describe('embedded file', () => {
     assert.equal(await count(), n)
   })
 
+  test('a schema change is seen by cached statements and cached results', async () => {
+    await db.execute('CREATE TABLE shape (a INTEGER)')
+    await db.execute('INSERT INTO shape VALUES (1)')
+    const before = await db.execute('SELECT * FROM shape')
+    assert.deepEqual(before.columns, ['a'])
+    await db.execute('ALTER TABLE shape ADD COLUMN b TEXT DEFAULT \'x\'')
+    const after = await db.execute('SELECT * FROM shape')
+    assert.deepEqual(after.columns, ['a', 'b'])
+    assert.equal(after.rows[0].b, 'x')
+  })
+
   test('maintenance and metrics report live values', async () => {
     const m = await db.maintenance()
     assert.ok(m.steps.find((s) => s.step === 'WAL checkpoint').ok)

@@ -315,6 +315,7 @@ mod tests {
         let c = classifier();
         assert_eq!(c.classify("create table z (a)").unwrap().kind, Kind::Schema);
         assert_eq!(c.classify("create index qi on questions(total)").unwrap().kind, Kind::Schema);
+        assert_eq!(c.classify("alter table questions add column z text").unwrap().kind, Kind::Schema);
         assert_eq!(c.classify("begin").unwrap().kind, Kind::Transaction);
         assert_eq!(c.classify("pragma optimize").unwrap().kind, Kind::Maintenance);
         assert_eq!(c.classify("select * from nowhere").unwrap().kind, Kind::Unknown);

@@ -4,28 +4,37 @@
 //! hang, and code above (queries, migrations) is plain sequential Rust.
 
 use super::classify::StatementInfo;
-use super::value::ResultWriter;
+use super::value::{Columns, ResultWriter};
 use crate::config::IntMode;
 use crate::error::{Error, Result};
 use libsql::params::Params;
 use libsql::{Row, Value};
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::runtime::Handle;
 
 const MAX_CACHED_STATEMENTS: usize = 512;
 
+struct Prepared {
+    stmt: libsql::Statement,
+    columns: Columns,
+}
+
 pub struct Conn {
     conn: libsql::Connection,
-    stmts: HashMap<Arc<str>, libsql::Statement>,
+    stmts: HashMap<Arc<str>, Prepared>,
     rt: Handle,
     timeout: Duration,
     pub int_mode: IntMode,
     /// Set by a timeout or connection error: the next use reconnects first.
     broken: bool,
     reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
+    /// Bumped by any schema change: cached statements (and their column lists) are dropped.
+    schema_epoch: Arc<AtomicU64>,
+    seen_epoch: u64,
 }
 
 impl Conn {
@@ -34,18 +43,16 @@ impl Conn {
         timeout: Duration,
         int_mode: IntMode,
         reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
+        schema_epoch: Arc<AtomicU64>,
     ) -> Result<Self> {
         let conn = reconnect()?;
-        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, broken: false, reconnect })
+        let seen_epoch = schema_epoch.load(Ordering::Acquire);
+        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, broken: false, reconnect, schema_epoch, seen_epoch })
     }
 
     /// Awaits `fut` on the shared runtime, bounded by the request timeout.
     pub fn wait<T>(&self, fut: impl Future<Output = std::result::Result<T, libsql::Error>>) -> Result<T> {
-        let timeout = self.timeout;
-        match self.rt.block_on(async move { tokio::time::timeout(timeout, fut).await }) {
-            Ok(r) => r.map_err(Error::from),
-            Err(_) => Err(Error::timeout("the database", timeout.as_millis() as u64)),
-        }
+        wait_on(&self.rt, self.timeout, fut)
     }
 
     fn heal(&mut self) -> Result<()> {
@@ -68,19 +75,40 @@ impl Conn {
     }
 
     /// The cached prepared statement for `sql`, reset and ready to bind.
-    fn statement(&mut self, sql: &str) -> Result<&libsql::Statement> {
+    fn statement(&mut self, sql: &str) -> Result<&Prepared> {
+        self.prepare_cached(sql)?;
+        self.cached(sql)
+    }
+
+    fn cached(&self, sql: &str) -> Result<&Prepared> {
+        let p = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
+        p.stmt.reset();
+        Ok(p)
+    }
+
+    fn prepare_cached(&mut self, sql: &str) -> Result<()> {
+        let epoch = self.schema_epoch.load(Ordering::Acquire);
+        if epoch != self.seen_epoch {
+            self.stmts.clear();
+            self.seen_epoch = epoch;
+            // prepare() trusts the connection's parsed schema; only a statement that starts a
+            // read transaction checks the schema cookie and reloads it. Without this, column
+            // lists cached from a fresh prepare could predate an ALTER TABLE.
+            self.exec_script("SELECT 1 FROM sqlite_schema LIMIT 1")?;
+        }
         if !self.stmts.contains_key(sql) {
             let conn = self.conn.clone();
             let owned = sql.to_string();
             let stmt = self.wait(async move { conn.prepare(&owned).await })?;
+            let cols = stmt.columns();
+            let names: Vec<String> = cols.iter().map(|c| c.name().to_string()).collect();
+            let types: Vec<Option<String>> = cols.iter().map(|c| c.decl_type().map(str::to_string)).collect();
             if self.stmts.len() >= MAX_CACHED_STATEMENTS {
                 self.stmts.clear();
             }
-            self.stmts.insert(Arc::from(sql), stmt);
+            self.stmts.insert(Arc::from(sql), Prepared { stmt, columns: Columns::new(&names, &types) });
         }
-        let stmt = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
-        stmt.reset();
-        Ok(stmt)
+        Ok(())
     }
 
     /// Runs one statement and writes its ResultSet JSON.
@@ -94,14 +122,14 @@ impl Conn {
     }
 
     fn run_json_inner(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
-        self.statement(sql)?;
-        let stmt = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
-        let columns = stmt.columns();
-        let names: Vec<String> = columns.iter().map(|c| c.name().to_string()).collect();
-        let types: Vec<Option<String>> = columns.iter().map(|c| c.decl_type().map(str::to_string)).collect();
-        let mut w = ResultWriter::new(&names, &types, self.int_mode);
-        let n = names.len() as i32;
-        let outcome: Result<()> = self.wait(async {
+        let int_mode = self.int_mode;
+        self.prepare_cached(sql)?;
+        let prepared = self.cached(sql)?;
+        let (stmt, columns) = (&prepared.stmt, &prepared.columns);
+        let mut w = ResultWriter::new(columns, int_mode);
+        let n = columns.len() as i32;
+        let timeout = self.timeout;
+        let outcome: Result<()> = wait_on(&self.rt, timeout, async {
             let mut rows = stmt.query(params_for(info, params)).await?;
             while let Some(row) = rows.next().await? {
                 w.begin_row();
@@ -132,9 +160,9 @@ impl Conn {
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         self.heal()?;
-        self.statement(sql)?;
-        let stmt = self.stmts.get(sql).ok_or_else(|| Error::internal("statement cache lost an entry"))?;
-        let r: Result<Result<Vec<T>>> = self.wait(async {
+        let (rt, timeout) = (self.rt.clone(), self.timeout);
+        let stmt = &self.statement(sql)?.stmt;
+        let r: Result<Result<Vec<T>>> = wait_on(&rt, timeout, async {
             let mut out = Vec::new();
             let mut rows = stmt.query(Params::Positional(params)).await?;
             while let Some(row) = rows.next().await? {
@@ -192,6 +220,17 @@ impl Conn {
 
     pub fn raw(&self) -> &libsql::Connection {
         &self.conn
+    }
+}
+
+fn wait_on<T>(
+    rt: &Handle,
+    timeout: Duration,
+    fut: impl Future<Output = std::result::Result<T, libsql::Error>>,
+) -> Result<T> {
+    match rt.block_on(async move { tokio::time::timeout(timeout, fut).await }) {
+        Ok(r) => r.map_err(Error::from),
+        Err(_) => Err(Error::timeout("the database", timeout.as_millis() as u64)),
     }
 }
 

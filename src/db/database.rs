@@ -53,6 +53,7 @@ pub struct Ready {
     pub cache: QueryCache,
     pub opened: Opened,
     pub sync: Option<Arc<SyncState>>,
+    schema_epoch: Arc<AtomicU64>,
 }
 
 #[derive(Default)]
@@ -132,11 +133,12 @@ impl Database {
             }
             _ => None,
         };
-        let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i))
+        let schema_epoch = Arc::new(AtomicU64::new(0));
+        let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone()))
             .map_err(|e| self.scrub(e))?;
         let classifier = Classifier::new()?;
         let cache = QueryCache::new(cfg.cache_max_size, Duration::from_secs(cfg.cache_ttl_secs));
-        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync });
+        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, schema_epoch });
         // Checks the link and the credentials now: a bad token otherwise surfaces only on
         // the first query. The same round trip loads the schema for the classifier.
         let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(e));
@@ -205,15 +207,13 @@ impl Database {
         }
     }
 
-    pub fn record(&self, started: Instant, ok: bool) {
+    /// Counts `n` requests that finished together, `started` being when their turn began.
+    pub fn record(&self, started: Instant, n: u64) {
         let us = started.elapsed().as_micros() as u64;
         let c = &self.counters;
-        c.queries.fetch_add(1, Ordering::Relaxed);
-        c.total_query_us.fetch_add(us, Ordering::Relaxed);
+        c.queries.fetch_add(n, Ordering::Relaxed);
+        c.total_query_us.fetch_add(us * n, Ordering::Relaxed);
         c.last_query_us.store(us, Ordering::Relaxed);
-        if !ok {
-            c.errors.fetch_add(1, Ordering::Relaxed);
-        }
     }
 
     /// Syncs an embedded replica now.
@@ -229,6 +229,10 @@ impl Database {
             .await
             .map_err(|e| Error::internal(e.to_string()))?
             .map_err(|e| self.scrub(e))?;
+        if frames > 0 {
+            ready.schema_epoch.fetch_add(1, Ordering::AcqRel);
+            ready.cache.invalidate_all();
+        }
         Ok(serde_json::json!({ "framesSynced": frames }))
     }
 }
@@ -293,6 +297,7 @@ impl Ready {
 
     /// After DDL run outside the request path (schema setup, migrations).
     pub fn schema_changed(&self, conn: &mut Conn) {
+        self.schema_epoch.fetch_add(1, Ordering::AcqRel);
         self.cache.invalidate_all();
         if let Ok(ddl) = load_schema(conn) {
             let _ = self.classifier.load_schema(&ddl);
@@ -311,10 +316,7 @@ impl Ready {
             }
         }
         if schema {
-            self.cache.invalidate_all();
-            if let Ok(ddl) = load_schema(conn) {
-                let _ = self.classifier.load_schema(&ddl);
-            }
+            self.schema_changed(conn);
         }
     }
 }
@@ -414,7 +416,8 @@ fn spawn_periodic_sync(
             let synced = tokio::task::spawn_blocking(move || sync_once(&db, &state2, &rt3, timeout_ms)).await;
             if let Ok(Ok(frames)) = synced {
                 if frames > 0 {
-                    // Rows changed under the cache: other nodes wrote them.
+                    // Other nodes wrote rows, maybe schema: drop cached results and statements.
+                    r.schema_epoch.fetch_add(1, Ordering::AcqRel);
                     r.cache.invalidate_all();
                 }
             }

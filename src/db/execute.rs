@@ -169,10 +169,7 @@ impl Database {
         for (slot, first) in duplicates {
             out.copy(first, slot);
         }
-        let n = out.len();
-        for _ in 0..n {
-            self.record(started, true);
-        }
+        self.record(started, out.len() as u64);
         out.into_json()
     }
 }

@@ -3,6 +3,7 @@
 use super::conn::Conn;
 use crate::config::{Backend, EdgeConfig};
 use crate::error::{Error, Result};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::runtime::Handle;
@@ -56,7 +57,7 @@ pub fn open(cfg: &EdgeConfig, rt: &Handle) -> Result<Opened> {
 /// Makes worker `i`'s connection (0 is the writer). Local connections get WAL, NORMAL sync,
 /// foreign keys and a busy timeout; readers are `query_only` so a misrouted write fails
 /// loudly instead of racing the writer.
-pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize) -> Result<Conn> {
+pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize, schema_epoch: Arc<AtomicU64>) -> Result<Conn> {
     let db = opened.db.clone();
     let local = matches!(opened.backend, Backend::Local { .. });
     let busy = Duration::from_millis(cfg.busy_timeout_ms);
@@ -67,7 +68,8 @@ pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize) -> R
         }
         Ok(c)
     });
-    let mut conn = Conn::new(rt.clone(), Duration::from_millis(cfg.request_timeout_ms), cfg.int_mode, reconnect)?;
+    let mut conn =
+        Conn::new(rt.clone(), Duration::from_millis(cfg.request_timeout_ms), cfg.int_mode, reconnect, schema_epoch)?;
     match (&opened.backend, i) {
         (Backend::Local { .. }, 0) => {
             conn.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?

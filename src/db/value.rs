@@ -38,40 +38,57 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Builds one ResultSet. Column keys are escaped once per statement, not per row.
-pub struct ResultWriter {
-    out: String,
+/// A statement's columns, escaped once when it is prepared and reused by every execution.
+pub struct Columns {
+    header: String,
     keys: Vec<String>,
+}
+
+impl Columns {
+    pub fn new(names: &[String], decltypes: &[Option<String>]) -> Self {
+        let mut header = String::from("{\"columns\":[");
+        let mut keys = Vec::with_capacity(names.len());
+        for (i, c) in names.iter().enumerate() {
+            if i > 0 {
+                header.push(',');
+            }
+            push_json_str(&mut header, c);
+            let mut k = String::with_capacity(c.len() + 4);
+            push_json_str(&mut k, c);
+            k.push(':');
+            keys.push(k);
+        }
+        header.push_str("],\"columnTypes\":[");
+        for (i, t) in decltypes.iter().enumerate() {
+            if i > 0 {
+                header.push(',');
+            }
+            push_json_str(&mut header, t.as_deref().unwrap_or(""));
+        }
+        header.push_str("],\"rows\":[");
+        Columns { header, keys }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Builds one ResultSet.
+pub struct ResultWriter<'c> {
+    out: String,
+    keys: &'c [String],
     specials: String,
     int_mode: IntMode,
     row: usize,
     col: usize,
 }
 
-impl ResultWriter {
-    pub fn new(columns: &[String], decltypes: &[Option<String>], int_mode: IntMode) -> Self {
-        let mut out = String::with_capacity(256);
-        out.push_str("{\"columns\":[");
-        let mut keys = Vec::with_capacity(columns.len());
-        for (i, c) in columns.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_json_str(&mut out, c);
-            let mut k = String::with_capacity(c.len() + 4);
-            push_json_str(&mut k, c);
-            k.push(':');
-            keys.push(k);
-        }
-        out.push_str("],\"columnTypes\":[");
-        for (i, t) in decltypes.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_json_str(&mut out, t.as_deref().unwrap_or(""));
-        }
-        out.push_str("],\"rows\":[");
-        ResultWriter { out, keys, specials: String::new(), int_mode, row: 0, col: 0 }
+impl<'c> ResultWriter<'c> {
+    pub fn new(columns: &'c Columns, int_mode: IntMode) -> Self {
+        let mut out = String::with_capacity(columns.header.len() + 256);
+        out.push_str(&columns.header);
+        ResultWriter { out, keys: &columns.keys, specials: String::new(), int_mode, row: 0, col: 0 }
     }
 
     pub fn begin_row(&mut self) {
@@ -218,8 +235,8 @@ mod tests {
 
     #[test]
     fn result_json_parses_back() {
-        let cols = vec!["id".to_string(), "na\"me".to_string(), "b".to_string()];
-        let mut w = ResultWriter::new(&cols, &[Some("INTEGER".into()), None, None], IntMode::Number);
+        let cols = Columns::new(&["id".to_string(), "na\"me".to_string(), "b".to_string()], &[Some("INTEGER".into()), None, None]);
+        let mut w = ResultWriter::new(&cols, IntMode::Number);
         w.begin_row();
         w.integer(1).unwrap();
         w.text("a\nb\u{1}");
@@ -235,10 +252,11 @@ mod tests {
 
     #[test]
     fn unsafe_integers_are_an_error_in_number_mode() {
-        let mut w = ResultWriter::new(&["n".to_string()], &[None], IntMode::Number);
+        let cols = Columns::new(&["n".to_string()], &[None]);
+        let mut w = ResultWriter::new(&cols, IntMode::Number);
         w.begin_row();
         assert_eq!(w.integer(MAX_SAFE_INTEGER + 2).unwrap_err().code, "ERR_INTEGER_OVERFLOW");
-        let mut w = ResultWriter::new(&["n".to_string()], &[None], IntMode::BigInt);
+        let mut w = ResultWriter::new(&cols, IntMode::BigInt);
         w.begin_row();
         w.integer(MAX_SAFE_INTEGER + 2).unwrap();
     }

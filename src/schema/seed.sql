@@ -459,6 +459,47 @@ SELECT n, u, exam_id, mode,
 FROM s ORDER BY n;
 
 -- ---------------------------------------------------------------------------
+-- Scratch tables (TEMP, connection-local, emptied again at the end).
+-- Real indexed tables instead of CTE joins keep the query plans linear on
+-- every SQLite/libSQL version.
+-- _seed_pool: the servable questions (active, approved, not beta) ranked
+-- 1..cnt within their exam; ckeys/wkeys = ids of correct / wrong options.
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE IF NOT EXISTS _seed_pool (
+  qid          INTEGER PRIMARY KEY,
+  exam_id      INTEGER NOT NULL,
+  objective_id INTEGER NOT NULL,
+  rn           INTEGER NOT NULL,
+  type         TEXT NOT NULL,
+  difficulty   INTEGER NOT NULL,
+  ckeys        TEXT NOT NULL,
+  wkeys        TEXT NOT NULL,
+  UNIQUE (exam_id, rn));
+CREATE TEMP TABLE IF NOT EXISTS _seed_pool_exam (exam_id INTEGER PRIMARY KEY, cnt INTEGER NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS _seed_pool_obj (objective_id INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL);
+DELETE FROM _seed_pool;
+DELETE FROM _seed_pool_exam;
+DELETE FROM _seed_pool_obj;
+
+INSERT INTO _seed_pool (qid, exam_id, objective_id, rn, type, difficulty, ckeys, wkeys)
+SELECT q.id, q.exam_id, q.objective_id,
+       row_number() OVER (PARTITION BY q.exam_id ORDER BY q.id),
+       q.type, q.difficulty,
+       (SELECT group_concat(json_extract(j.value, '$.id'), '') FROM json_each(q.answers) j
+         WHERE json_extract(j.value, '$.isCorrect')),
+       (SELECT group_concat(json_extract(j.value, '$.id'), '') FROM json_each(q.answers) j
+         WHERE NOT json_extract(j.value, '$.isCorrect'))
+FROM questions q
+WHERE q.is_active = 1 AND q.is_beta = 0 AND q.review_status = 'approved'
+ORDER BY q.id;
+
+INSERT INTO _seed_pool_exam (exam_id, cnt)
+SELECT exam_id, count(*) FROM _seed_pool GROUP BY exam_id ORDER BY exam_id;
+
+INSERT INTO _seed_pool_obj (objective_id, lo, hi)
+SELECT objective_id, min(rn), max(rn) FROM _seed_pool GROUP BY objective_id ORDER BY objective_id;
+
+-- ---------------------------------------------------------------------------
 -- test_attempts: full-length mock exams over the exam's servable questions
 -- (active, approved, not beta).  question_ids lists the test in order;
 -- time_per_question has one entry per answered question.  Scores are filled
@@ -479,10 +520,6 @@ r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) *
               (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
 r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
                           (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
-pool AS MATERIALIZED (
-  SELECT id AS qid, exam_id, row_number() OVER (PARTITION BY exam_id ORDER BY id) AS rn
-  FROM questions WHERE is_active = 1 AND is_beta = 0 AND review_status = 'approved'),
-pe AS (SELECT exam_id, count(*) AS cnt FROM pool GROUP BY exam_id),
 t1 AS (
   SELECT r.*, cfg.now, cfg.n_users, cfg.n_progress,
          ((CAST(cfg.n_users * ((h1 % 100000) / 100000.0) * ((h1 / 100000 % 10000) / 10000.0) AS INTEGER)) * cfg.perm + cfg.n_users / 3) % cfg.n_users + 1 AS u
@@ -495,7 +532,7 @@ t2 AS (
   JOIN user_progress p ON p.id = (h2 % (n_progress / n_users + (u <= n_progress % n_users))) * n_users + u
   JOIN users us ON us.id = t1.u
   JOIN exams e ON e.id = p.exam_id
-  JOIN pe ON pe.exam_id = p.exam_id),
+  JOIN _seed_pool_exam pe ON pe.exam_id = p.exam_id),
 t3 AS (
   SELECT t2.*,
          min(question_count, cnt) AS qc,
@@ -518,7 +555,7 @@ slots AS (
          min(180, 10 + (((t.n * 1000003 + nums.k) * 2654435761 % 4294967296 + ((t.n * 1000003 + nums.k) * 2654435761 % 4294967296 >> 16))
                * 73244475 % 4294967296 >> 8) % t.span) AS tk
   FROM t JOIN nums ON nums.k <= t.qc
-  JOIN pool ON pool.exam_id = t.exam_id AND pool.rn = (t.start_rn + (nums.k - 1) * t.step) % t.cnt + 1),
+  JOIN _seed_pool pool ON pool.exam_id = t.exam_id AND pool.rn = (t.start_rn + (nums.k - 1) * t.step) % t.cnt + 1),
 timed AS (
   SELECT slots.*, sum(tk + 3) OVER (PARTITION BY n ORDER BY k) AS cum FROM slots),
 ids AS (
@@ -530,7 +567,9 @@ answered AS (
          sum(tk) OVER (PARTITION BY n ORDER BY k) AS total_time,
          count(*) OVER (PARTITION BY n) AS n_answered
   FROM timed
-  WHERE k <= answer_target AND (status <> 'in_progress' OR cum <= off - 30))
+  WHERE k <= answer_target AND (status <> 'in_progress' OR cum <= off - 30)),
+ids_last AS MATERIALIZED (SELECT n, question_ids FROM ids WHERE k = total),
+answered_last AS MATERIALIZED (SELECT n, times, total_time, n_answered FROM answered WHERE k = n_answered)
 SELECT t.n, t.u, t.exam_id, ids.question_ids, t.time_limit_minutes, t.passing_score,
        t.qc - coalesce(a.n_answered, 0),
        coalesce(a.total_time, 0),
@@ -542,8 +581,8 @@ SELECT t.n, t.u, t.exam_id, ids.question_ids, t.time_limit_minutes, t.passing_sc
        CASE WHEN t.status = 'completed' THEN t.now - t.off + coalesce(a.total_time, 0) + 3 * coalesce(a.n_answered, 0) + 30 + t.h2 % 240 END,
        t.now - t.off + 30 * 86400
 FROM t
-JOIN ids ON ids.n = t.n AND ids.k = ids.total
-LEFT JOIN answered a ON a.n = t.n AND a.k = a.n_answered
+JOIN ids_last ids ON ids.n = t.n
+LEFT JOIN answered_last a ON a.n = t.n
 ORDER BY t.n;
 
 -- ---------------------------------------------------------------------------
@@ -564,16 +603,6 @@ INSERT INTO user_answers (user_id, question_id, study_session_id, test_attempt_i
                           attempt_number, days_since_last_seen, answered_at)
 WITH RECURSIVE
 nums(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM nums WHERE k < 31),
-pool AS MATERIALIZED (
-  SELECT q.id AS qid, q.exam_id, q.objective_id, q.type, q.difficulty,
-         row_number() OVER (PARTITION BY q.exam_id ORDER BY q.id) AS rn,
-         (SELECT group_concat(json_extract(j.value, '$.id'), '') FROM json_each(q.answers) j
-           WHERE json_extract(j.value, '$.isCorrect')) AS ckeys,
-         (SELECT group_concat(json_extract(j.value, '$.id'), '') FROM json_each(q.answers) j
-           WHERE NOT json_extract(j.value, '$.isCorrect')) AS wkeys
-  FROM questions q WHERE q.is_active = 1 AND q.is_beta = 0 AND q.review_status = 'approved'),
-pe AS (SELECT exam_id, count(*) AS cnt FROM pool GROUP BY exam_id),
-po AS (SELECT objective_id, min(rn) AS lo, max(rn) AS hi FROM pool GROUP BY objective_id),
 slots AS (
   SELECT s.id * 32 + nums.k AS key, s.user_id, s.exam_id, s.id AS sid, NULL AS tid, nums.k, s.mode,
          s.objectives, NULL AS qid, NULL AS tk, s.last_activity AS start_ts
@@ -584,31 +613,35 @@ slots AS (
          CASE WHEN typeof(t.started_at) = 'integer' THEN t.started_at
               ELSE CAST(strftime('%s', t.started_at) AS INTEGER) END
   FROM test_attempts t, json_each(t.time_per_question) tm),
-r0 AS (SELECT key, (key * 2654435761 + 8801) % 4294967296 AS a, (key * 2654435761 + 8802) % 4294967296 AS b,
+r0 AS (SELECT slots.*, (key * 2654435761 + 8801) % 4294967296 AS a, (key * 2654435761 + 8802) % 4294967296 AS b,
               (key * 2654435761 + 8803) % 4294967296 AS c FROM slots),
-r1 AS (SELECT key, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
-              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r0),
-r2 AS (SELECT key, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
-              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
-r AS MATERIALIZED (SELECT key, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
-                          (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
+r1 AS (SELECT r0.*, (a + (a >> 16)) * 73244475 % 4294967296 AS a1, (b + (b >> 16)) * 73244475 % 4294967296 AS b1,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c1 FROM r0),
+r2 AS (SELECT r1.*, (a1 + (a1 >> 16)) * 73244475 % 4294967296 AS a2, (b1 + (b1 >> 16)) * 73244475 % 4294967296 AS b2,
+              (c1 + (c1 >> 16)) * 73244475 % 4294967296 AS c2 FROM r1),
+hashed AS MATERIALIZED (
+  SELECT key, user_id, exam_id, sid, tid, k, mode, objectives, qid, tk, start_ts,
+         (a2 + (a2 >> 16)) % 4294967296 AS h1, (b2 + (b2 >> 16)) % 4294967296 AS h2,
+         (c2 + (c2 >> 16)) % 4294967296 AS h3
+  FROM r2),
 picked AS (
-  SELECT sl.key, sl.user_id, sl.sid, sl.tid, sl.k, sl.mode, sl.tk, sl.start_ts, r.h1, r.h2, r.h3,
-         coalesce(sl.qid, pq.qid) AS qid
-  FROM slots sl JOIN r ON r.key = sl.key
-  LEFT JOIN po ON sl.objectives IS NOT NULL
-              AND po.objective_id = json_extract(sl.objectives, '$[' || (sl.k % json_array_length(sl.objectives)) || ']')
-  LEFT JOIN pe ON pe.exam_id = sl.exam_id
-  LEFT JOIN pool pq ON sl.qid IS NULL AND pq.exam_id = sl.exam_id
-                   AND pq.rn = CASE WHEN po.lo IS NOT NULL THEN po.lo + r.h1 % (po.hi - po.lo + 1)
-                                    ELSE 1 + r.h1 % pe.cnt END),
+  SELECT hs.key, hs.user_id, hs.sid, hs.tid, hs.k, hs.mode, hs.tk, hs.start_ts, hs.h1, hs.h2, hs.h3,
+         coalesce(hs.qid, pq.qid) AS qid
+  FROM hashed hs
+  LEFT JOIN _seed_pool_obj po
+         ON hs.objectives IS NOT NULL
+        AND po.objective_id = json_extract(hs.objectives, '$[' || (hs.k % json_array_length(hs.objectives)) || ']')
+  LEFT JOIN _seed_pool_exam pe ON pe.exam_id = hs.exam_id
+  LEFT JOIN _seed_pool pq ON hs.qid IS NULL AND pq.exam_id = hs.exam_id
+                         AND pq.rn = CASE WHEN po.lo IS NOT NULL THEN po.lo + hs.h1 % (po.hi - po.lo + 1)
+                                          ELSE 1 + hs.h1 % pe.cnt END),
 timed AS (
   SELECT pk.*, p.type, p.difficulty, p.ckeys, p.wkeys,
          CASE WHEN pk.tk IS NOT NULL THEN pk.tk
               WHEN pk.mode = 'speed_drill' THEN 5 + pk.h2 % 26
               ELSE min(180, 5 + p.difficulty * 6 + (pk.h2 % 100) * (pk.h2 / 100 % 100) * 175 / 9801) END AS t,
          CASE WHEN pk.tid IS NOT NULL THEN 3 ELSE 2 + pk.h2 / 10000 % 15 END AS gap
-  FROM picked pk JOIN pool p ON p.qid = pk.qid),
+  FROM picked pk JOIN _seed_pool p ON p.qid = pk.qid),
 stamped AS (
   SELECT timed.*,
          start_ts + sum(t + gap) OVER (PARTITION BY coalesce(sid, -tid) ORDER BY k) - gap AS ts
@@ -643,615 +676,4 @@ SELECT user_id, qid, sid, tid,
        CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(ts, 'unixepoch') ELSE ts END
 FROM graded
 ORDER BY ts, key;
-
--- ---------------------------------------------------------------------------
--- Derived statistics, recomputed from the inserted answers.
--- ---------------------------------------------------------------------------
-
--- study_sessions: counts, timing, accuracy, streaks, per-objective scores.
-UPDATE study_sessions
-SET total_questions       = x.n,
-    correct_answers       = x.c,
-    flagged_questions     = x.f,
-    time_spent_seconds    = x.tt,
-    avg_time_per_question = round(x.tt * 1.0 / x.n, 1),
-    accuracy              = round(x.c * 1.0 / x.n, 4),
-    streak_count          = x.cur_streak,
-    max_streak            = x.max_streak,
-    objective_scores      = x.scores,
-    current_question_id   = CASE WHEN study_sessions.status IN ('active', 'paused') THEN x.last_q END,
-    last_activity         = x.last_ts,
-    completed_at          = CASE WHEN study_sessions.status = 'completed' THEN x.last_ts + 5 END
-FROM (
-  WITH ua AS MATERIALIZED (
-    SELECT a.id, a.study_session_id AS sid, a.question_id, a.is_correct, a.flagged,
-           a.time_spent_seconds AS t, q.objective_id,
-           CASE WHEN typeof(a.answered_at) = 'integer' THEN a.answered_at
-                ELSE CAST(strftime('%s', a.answered_at) AS INTEGER) END AS ts
-    FROM user_answers a JOIN questions q ON q.id = a.question_id
-    WHERE a.study_session_id IS NOT NULL),
-  ordered AS MATERIALIZED (
-    SELECT sid, question_id, is_correct,
-           sum(1 - is_correct) OVER (PARTITION BY sid ORDER BY ts, id) AS grp,
-           row_number() OVER (PARTITION BY sid ORDER BY ts DESC, id DESC) AS back
-    FROM ua),
-  lastg AS MATERIALIZED (SELECT sid, grp AS last_grp, question_id AS last_q FROM ordered WHERE back = 1),
-  streaks AS MATERIALIZED (
-    SELECT runs.sid, max(runs.len) AS max_streak,
-           sum(CASE WHEN runs.grp = l.last_grp THEN runs.len ELSE 0 END) AS cur_streak,
-           l.last_q
-    FROM (SELECT sid, grp, sum(is_correct) AS len FROM ordered GROUP BY sid, grp) AS runs
-    JOIN lastg l ON l.sid = runs.sid
-    GROUP BY runs.sid),
-  objs AS (SELECT sid, objective_id, round(avg(is_correct), 2) AS acc FROM ua GROUP BY sid, objective_id),
-  scores AS MATERIALIZED (SELECT sid, json_group_object(CAST(objective_id AS TEXT), acc) AS scores FROM objs GROUP BY sid),
-  tot AS MATERIALIZED (
-    SELECT sid, count(*) AS n, sum(is_correct) AS c, sum(flagged) AS f, sum(t) AS tt, max(ts) AS last_ts
-    FROM ua GROUP BY sid)
-  SELECT tot.*, streaks.max_streak, streaks.cur_streak, streaks.last_q, scores.scores
-  FROM tot
-  JOIN streaks ON streaks.sid = tot.sid
-  JOIN scores ON scores.sid = tot.sid
-) AS x
-WHERE x.sid = study_sessions.id;
-
--- test_attempts: score / pass for completed tests, running counts for the rest.
-UPDATE test_attempts
-SET correct_count       = x.c,
-    incorrect_count     = x.n - x.c,
-    score               = CASE WHEN test_attempts.status = 'completed' THEN round(x.c * 1.0 / json_array_length(test_attempts.question_ids), 4) END,
-    passed              = CASE WHEN test_attempts.status = 'completed'
-                               THEN round(x.c * 1.0 / json_array_length(test_attempts.question_ids), 4) >= test_attempts.passing_score END,
-    objective_breakdown = CASE WHEN test_attempts.status <> 'in_progress' THEN x.breakdown END,
-    certificate_issued  = test_attempts.status = 'completed'
-                          AND round(x.c * 1.0 / json_array_length(test_attempts.question_ids), 4) >= test_attempts.passing_score
-                          AND (test_attempts.id * 2654435761) % 4294967296 % 3 = 0
-FROM (
-  WITH ua AS (
-    SELECT a.test_attempt_id AS tid, a.is_correct, q.objective_id
-    FROM user_answers a JOIN questions q ON q.id = a.question_id
-    WHERE a.test_attempt_id IS NOT NULL),
-  objs AS (SELECT tid, objective_id, count(*) AS n, sum(is_correct) AS c FROM ua GROUP BY tid, objective_id)
-  SELECT tid, sum(n) AS n, sum(c) AS c,
-         json_group_object(CAST(objective_id AS TEXT),
-                           json_object('correct', c, 'total', n, 'percentage', round(c * 1.0 / n, 4))) AS breakdown
-  FROM objs GROUP BY tid
-) AS x
-WHERE x.tid = test_attempts.id;
-
--- user_progress: answers of the last 60 days plus a synthetic "history" from
--- before that window (about half the rows), so lifetime totals exceed what
--- user_answers holds and a good share of rows has total_questions_seen > 50.
--- readiness_score is 0..100; overall_accuracy, predicted_exam_score,
--- best_score and avg_test_score are 0..1 fractions.
-UPDATE user_progress
-SET total_questions_seen   = x.seen,
-    unique_questions_seen  = x.uniq,
-    total_correct          = x.correct,
-    total_incorrect        = x.seen - x.correct,
-    overall_accuracy       = x.acc,
-    current_streak         = x.cur_streak,
-    longest_streak         = x.longest_streak,
-    avg_time_per_question  = x.avg_t,
-    total_study_minutes    = x.minutes,
-    last_study_date        = x.last_date,
-    study_days_count       = x.days,
-    objective_mastery      = x.mastery,
-    readiness_score        = x.readiness,
-    predicted_exam_score   = x.predicted,
-    confidence_interval    = x.ci,
-    weak_topics            = x.weak,
-    recommended_objectives = x.rec,
-    tests_taken            = x.taken,
-    tests_passed           = x.passed,
-    best_score             = x.best,
-    avg_test_score         = x.avg_score,
-    last_test_date         = x.last_test,
-    created_at             = x.created_at,
-    updated_at             = x.updated_at
-FROM (
-  WITH cfg AS (SELECT * FROM _seed_cfg),
-  ua AS MATERIALIZED (
-    SELECT a.user_id, q.exam_id, q.objective_id, a.question_id, a.is_correct, a.time_spent_seconds AS t,
-           CASE WHEN typeof(a.answered_at) = 'integer' THEN a.answered_at
-                ELSE CAST(strftime('%s', a.answered_at) AS INTEGER) END AS ts
-    FROM user_answers a JOIN questions q ON q.id = a.question_id),
-  w AS (
-    SELECT user_id, exam_id, count(*) AS n, sum(is_correct) AS c, sum(t) AS tt,
-           count(DISTINCT question_id) AS uq, count(DISTINCT ts / 86400) AS days,
-           min(ts) AS first_ts, max(ts) AS last_ts
-    FROM ua GROUP BY user_id, exam_id),
-  isl AS (
-    SELECT user_id, exam_id, d, d - row_number() OVER (PARTITION BY user_id, exam_id ORDER BY d) AS g
-    FROM (SELECT DISTINCT user_id, exam_id, ts / 86400 AS d FROM ua)),
-  runs AS (SELECT user_id, exam_id, count(*) AS len, max(d) AS end_d FROM isl GROUP BY user_id, exam_id, g),
-  sk AS (
-    SELECT runs.user_id, runs.exam_id, max(len) AS longest,
-           max(CASE WHEN end_d >= cfg.now / 86400 - 1 THEN len ELSE 0 END) AS cur
-    FROM runs CROSS JOIN cfg GROUP BY runs.user_id, runs.exam_id),
-  om AS (
-    SELECT user_id, exam_id, objective_id, count(*) AS n, avg(is_correct) AS acc, max(ts) AS last_ts
-    FROM ua GROUP BY user_id, exam_id, objective_id),
-  omj AS (
-    SELECT user_id, exam_id,
-           json_group_object(CAST(objective_id AS TEXT),
-                             json_object('level', round(acc, 2), 'questionsAnswered', n,
-                                         'lastStudied', date(last_ts, 'unixepoch'))) AS mastery
-    FROM om GROUP BY user_id, exam_id),
-  weak AS (
-    SELECT user_id, exam_id, json_group_array(name) AS topics, json_group_array(objective_id) AS ids
-    FROM (SELECT om.*, o.name,
-                 row_number() OVER (PARTITION BY om.user_id, om.exam_id ORDER BY om.acc, om.objective_id) AS rk
-          FROM om JOIN objectives o ON o.id = om.objective_id
-          WHERE om.acc < 0.6 AND om.n >= 3)
-    WHERE rk <= 3 GROUP BY user_id, exam_id),
-  tst AS (
-    SELECT user_id, exam_id, count(*) AS taken, sum(passed) AS passed, max(score) AS best,
-           round(avg(score), 4) AS avg_score, date(max(completed_at), 'unixepoch') AS last_test
-    FROM test_attempts WHERE status = 'completed' GROUP BY user_id, exam_id),
-  eq AS (SELECT exam_id, count(*) AS nq FROM questions GROUP BY exam_id),
-  r0 AS (SELECT id, (id * 2654435761 + 9901) % 4294967296 AS a FROM user_progress),
-  r1 AS (SELECT id, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
-  r2 AS (SELECT id, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
-  r AS MATERIALIZED (SELECT id, (a + (a >> 16)) % 4294967296 AS hp FROM r2),
-  b1 AS (
-    SELECT p.id, p.user_id, p.exam_id, r.hp, cfg.now,
-           CASE WHEN typeof(u.created_at) = 'integer' THEN u.created_at
-                ELSE CAST(strftime('%s', u.created_at) AS INTEGER) END AS user_ts
-    FROM user_progress p JOIN r ON r.id = p.id JOIN users u ON u.id = p.user_id CROSS JOIN cfg),
-  b2 AS (
-    SELECT b1.*,
-           CASE WHEN hp % 100 < 55 AND now - user_ts > 90 * 86400
-                THEN 10 + CAST(900 * ((hp / 100 % 1000) / 1000.0) * ((hp / 100 % 1000) / 1000.0) AS INTEGER)
-                ELSE 0 END AS h_n,
-           max(0.3, min(0.95, 0.62 + ((user_id * 2654435761 + 99) % 4294967296 % 2401 - 1200) / 10000.0
-                                   + ((hp / 100000 % 100) - 50) / 1000.0)) AS h_acc,
-           40 + hp / 10000000 % 25 AS h_t
-    FROM b1),
-  b3 AS (
-    SELECT b2.*,
-           CAST(round(h_n * h_acc) AS INTEGER) AS h_c,
-           CASE WHEN h_n > 0 THEN max(user_ts + 86400, now - (61 + hp / 1000 % 300) * 86400 - hp % 86400) END AS h_start
-    FROM b2),
-  b AS (
-    SELECT b3.*, w.n, w.c, w.tt, w.uq, w.days, w.first_ts, w.last_ts, eq.nq,
-           sk.longest, sk.cur, omj.mastery, weak.topics, weak.ids, tst.taken, tst.passed, tst.best,
-           tst.avg_score, tst.last_test,
-           h_n + coalesce(w.n, 0) AS seen,
-           h_c + coalesce(w.c, 0) AS correct,
-           CASE WHEN h_n > 0 THEN h_start
-                WHEN w.n IS NOT NULL THEN w.first_ts - 60
-                ELSE user_ts + hp % 86400 END AS created_ts
-    FROM b3
-    LEFT JOIN w ON w.user_id = b3.user_id AND w.exam_id = b3.exam_id
-    LEFT JOIN sk ON sk.user_id = b3.user_id AND sk.exam_id = b3.exam_id
-    LEFT JOIN omj ON omj.user_id = b3.user_id AND omj.exam_id = b3.exam_id
-    LEFT JOIN weak ON weak.user_id = b3.user_id AND weak.exam_id = b3.exam_id
-    LEFT JOIN tst ON tst.user_id = b3.user_id AND tst.exam_id = b3.exam_id
-    JOIN eq ON eq.exam_id = b3.exam_id)
-  SELECT id, seen, correct,
-         min(nq, coalesce(uq, 0) + h_n * 6 / 10) AS uniq,
-         CASE WHEN seen > 0 THEN round(correct * 1.0 / seen, 4) ELSE 0 END AS acc,
-         coalesce(cur, 0) AS cur_streak,
-         max(coalesce(longest, 0), CASE WHEN h_n > 0 THEN 1 + hp / 10 % 14 ELSE 0 END) AS longest_streak,
-         CASE WHEN seen > 0 THEN round((coalesce(tt, 0) + h_n * h_t) * 1.0 / seen, 1) END AS avg_t,
-         (coalesce(tt, 0) + h_n * h_t) / 60 AS minutes,
-         CASE WHEN n IS NOT NULL THEN date(last_ts, 'unixepoch')
-              WHEN h_n > 0 THEN date(h_start + CAST((now - 61 * 86400 - h_start) * ((hp / 1000000 % 100) / 100.0) AS INTEGER), 'unixepoch')
-         END AS last_date,
-         coalesce(days, 0) + h_n / 12 AS days,
-         coalesce(mastery, '{}') AS mastery,
-         CASE WHEN seen > 0 THEN round(100 * (0.65 * correct / seen + 0.35 * min(1.0, seen / 400.0)), 1) ELSE 0 END AS readiness,
-         CASE WHEN seen >= 20 THEN round(min(0.99, correct * 1.0 / seen * (0.85 + 0.15 * min(1.0, seen / 400.0))), 3) END AS predicted,
-         CASE WHEN seen >= 20 THEN round(0.02 + 1.5 / (seen + 10), 3) END AS ci,
-         coalesce(topics, '[]') AS weak,
-         coalesce(ids, '[]') AS rec,
-         coalesce(taken, 0) AS taken, coalesce(passed, 0) AS passed,
-         coalesce(best, 0) AS best, coalesce(avg_score, 0) AS avg_score, last_test,
-         CASE WHEN hp / 100 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END AS created_at,
-         CASE WHEN n IS NOT NULL THEN last_ts + 1
-              WHEN hp / 100 % 10 = 0 THEN datetime(created_ts, 'unixepoch')
-              ELSE created_ts END AS updated_at
-  FROM b
-) AS x
-WHERE x.id = user_progress.id;
-
--- questions: attempt statistics (what recordAnswer() maintains incrementally).
-UPDATE questions
-SET total_attempts       = x.n,
-    correct_attempts     = x.c,
-    avg_time_seconds     = x.avg_t,
-    discrimination_index = CASE WHEN x.n >= 10
-                                THEN round(0.05 + 0.45 * ((questions.id * 2654435761) % 4294967296 % 1000) / 1000.0, 3) END,
-    updated_at           = x.last_ts
-FROM (
-  SELECT question_id, count(*) AS n, sum(is_correct) AS c, CAST(avg(time_spent_seconds) AS INTEGER) AS avg_t,
-         max(CASE WHEN typeof(answered_at) = 'integer' THEN answered_at
-                  ELSE CAST(strftime('%s', answered_at) AS INTEGER) END) AS last_ts
-  FROM user_answers GROUP BY question_id
-) AS x
-WHERE x.question_id = questions.id;
-
--- exams: aggregate of completed mock exams.
-UPDATE exams
-SET total_attempts = x.n, pass_rate = x.pass_rate, avg_score = x.avg_score
-FROM (
-  SELECT exam_id, count(*) AS n, round(avg(passed), 4) AS pass_rate, round(avg(score), 4) AS avg_score
-  FROM test_attempts WHERE status = 'completed' GROUP BY exam_id
-) AS x
-WHERE x.exam_id = exams.id;
-
--- users: last login shortly before the latest session / test start.
-UPDATE users
-SET last_login  = x.last_start - 120,
-    login_count = x.days + 1 + users.id % 4
-FROM (
-  SELECT user_id, max(ts) AS last_start, count(DISTINCT ts / 86400) AS days
-  FROM (SELECT user_id, CASE WHEN typeof(created_at) = 'integer' THEN created_at
-                             ELSE CAST(strftime('%s', created_at) AS INTEGER) END AS ts
-        FROM study_sessions
-        UNION ALL
-        SELECT user_id, CASE WHEN typeof(started_at) = 'integer' THEN started_at
-                             ELSE CAST(strftime('%s', started_at) AS INTEGER) END
-        FROM test_attempts)
-  GROUP BY user_id
-) AS x
-WHERE x.user_id = users.id;
-
--- ---------------------------------------------------------------------------
--- twitter_accounts: account 1 is PingToPass's own account, then competitors,
--- then target-audience accounts.
--- ---------------------------------------------------------------------------
-INSERT INTO twitter_accounts (id, username, display_name, bio, followers_count, following_count,
-                              tweet_count, is_own_account, is_competitor, is_target_audience,
-                              last_analyzed_at, created_at, updated_at)
-WITH RECURSIVE
-cfg AS (SELECT *, max(1, n_accounts / 3) AS n_comp FROM _seed_cfg),
-seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_accounts),
-r0 AS (SELECT n, (n * 2654435761 + 10101) % 4294967296 AS a FROM seq),
-r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
-r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
-r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1 FROM r2),
-names(i, username, display_name, bio) AS (VALUES
-  (1, 'PingToPass',     'PingToPass',              'Pass your IT certification on the first try. Daily practice questions for CompTIA, Cisco, AWS and Azure.'),
-  (2, 'CertPrepDaily',  'Cert Prep Daily',         'One exam question a day keeps the retake fee away. CompTIA and Cisco practice.'),
-  (3, 'ExamCramPro',    'ExamCram Pro',            'Practice tests and study guides for IT certifications since 2009.'),
-  (4, 'CloudCertCoach', 'Cloud Cert Coach',        'AWS and Azure certification coaching. Ex-cloud architect.'),
-  (5, 'NetAcadTips',    'NetAcad Tips',            'Subnetting drills, CCNA labs and network engineering career advice.'),
-  (6, 'secplus_sarah',  'Sarah | Security+ soon', 'Help desk tech studying for Security+. Coffee and packet captures.'),
-  (7, 'ccna_journey',   'CCNA Journey',            'Documenting my path from retail to network engineer.'),
-  (8, 'aws_learner_23', 'Dev learning AWS',        'Frontend dev trying to pass SAA-C03 this year.'),
-  (9, 'sysadmin_sam',   'Sam the Sysadmin',        'Linux, Active Directory and too many tickets.'),
-  (10, 'infosec_intern','Infosec Intern',          'SOC intern. CySA+ in progress. Opinions my own.'),
-  (11, 'homelab_hannah','Hannah Homelab',          'Proxmox, VLANs and a rack in the closet. Network+ certified.'),
-  (12, 'itcareerswitch','IT Career Switch',        'Changing careers into IT at 35. A+ done, Network+ next.')),
-a AS (
-  SELECT r.n, r.h1, cfg.now, cfg.n_comp,
-         (r.n = 1) AS own, (r.n > 1 AND r.n <= 1 + cfg.n_comp) AS comp, (r.n > 1 + cfg.n_comp) AS target,
-         coalesce(nm.username, 'itcert_fan_' || r.n) AS username,
-         coalesce(nm.display_name, 'IT Cert Fan ' || r.n) AS display_name,
-         coalesce(nm.bio, 'Studying for my next IT certification.') AS bio,
-         cfg.now - (200 + r.h1 % 165) * 86400 - r.h1 / 165 % 86400 AS created_ts
-  FROM r CROSS JOIN cfg LEFT JOIN names nm ON nm.i = r.n)
-SELECT printf('%d', 1400000000000000000 + (h1 % 1000000) * 1000000 + n),
-       username, display_name, bio,
-       -- own follower count is synced with growth_metrics below
-       CASE WHEN own THEN 0 WHEN comp THEN 20000 + h1 % 130000 ELSE 50 + h1 % 4950 END,
-       CASE WHEN own THEN 0 WHEN comp THEN 300 + h1 / 7 % 1500 ELSE 100 + h1 / 7 % 900 END,
-       0,
-       own, comp, target,
-       CASE WHEN own THEN now - 3600 ELSE now - h1 / 11 % 259200 END,
-       CASE WHEN h1 / 1000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END,
-       CASE WHEN own THEN now - 3600 ELSE now - h1 / 11 % 259200 END
-FROM a ORDER BY n;
-
--- ---------------------------------------------------------------------------
--- tweets: ~10% own, ~30% competitors, ~60% target audience, over the last
--- 180 days (recent-heavy).  Snowflake-style ids derived from created_at.
--- created_at/analyzed_at have no SQL default -> always unix seconds.
--- ---------------------------------------------------------------------------
-INSERT INTO tweets (id, account_id, text, metrics, entities, ai_analysis, created_at, analyzed_at)
-WITH RECURSIVE
-cfg AS (SELECT *, max(1, n_accounts / 3) AS n_comp FROM _seed_cfg),
-seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_tweets),
-r0 AS (SELECT n, (n * 2654435761 + 11101) % 4294967296 AS a, (n * 2654435761 + 11102) % 4294967296 AS b,
-              (n * 2654435761 + 11103) % 4294967296 AS c FROM seq),
-r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
-              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r0),
-r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
-              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
-r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
-                          (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
-v AS (SELECT
-  '["Just passed my","Struggling with","Day 14 of studying for","Any tips for","Finally understand the hard parts of","Hot take about","Study tip for","Failed my first attempt at","Booked my exam date for","Who else is preparing for"]' AS openers,
-  '["Security+","Network+","A+ Core 1","the CCNA","AWS Solutions Architect","AZ-104","AZ-900","Linux+","CySA+","Google ACE","CCNP ENCOR","Cloud Practitioner"]' AS subjects,
-  '["SecurityPlus","NetworkPlus","CompTIA","CCNA","AWS","Azure","Azure","Linux","CySA","GoogleCloud","CCNP","AWS"]' AS tags,
-  '["security","networking","hardware","networking","cloud","cloud","cloud","linux","security","cloud","networking","cloud"]' AS topics,
-  '["subnetting questions are still killing me","the PBQs took way longer than expected","spaced repetition with practice tests made the difference","I keep mixing up TCP and UDP port numbers","OSPF and BGP finally clicked after building a home lab","the IAM policy questions were brutal","flashcards for port numbers are a lifesaver","I need better practice questions for the performance-based section","the DNS and DHCP troubleshooting scenarios were tricky","VLAN trunking is still confusing","firewall rule ordering questions were everywhere","the shared responsibility model came up a lot"]' AS details,
-  '["ITcareer","cybersecurity","networking","100DaysOfLearning","studytwitter","homelab"]' AS general),
-t1 AS (
-  SELECT r.*, cfg.now, cfg.n_comp, cfg.n_accounts,
-         CASE WHEN h1 % 100 < 10 THEN 1
-              WHEN h1 % 100 < 40 THEN 2 + h1 / 100 % cfg.n_comp
-              ELSE 2 + cfg.n_comp + h1 / 100 % (cfg.n_accounts - 1 - cfg.n_comp) END AS acct,
-         h2 % 12 AS subj,
-         cfg.now - 600 - CAST(((h3 % 100000) / 100000.0 + (h3 % 100000) / 100000.0 * (h3 / 100000 % 10000) / 10000.0) / 2.0
-                              * 15552000 AS INTEGER) AS created_ts
-  FROM r CROSS JOIN cfg),
-t2 AS (
-  SELECT t1.*, ta.id AS account_id, ta.is_own_account AS own, ta.is_competitor AS comp,
-         json_extract(v.openers, '$[' || (h2 / 12 % 10) || ']') AS opener,
-         json_extract(v.subjects, '$[' || subj || ']') AS subject,
-         json_extract(v.tags, '$[' || subj || ']') AS tag,
-         json_extract(v.topics, '$[' || subj || ']') AS topic,
-         json_extract(v.details, '$[' || (h2 / 120 % 12) || ']') AS detail,
-         json_extract(v.general, '$[' || (h2 / 1440 % 6) || ']') AS gtag,
-         CASE WHEN h2 / 8640 % 100 < 15 AND acct <> 2 + h2 / 864000 % n_comp THEN
-              (SELECT username FROM twitter_accounts WHERE rowid = 2 + h2 / 864000 % n_comp) END AS mention,
-         CASE WHEN ta.is_competitor THEN 10 + h3 % 490 WHEN ta.is_own_account THEN 5 + h3 % 195 ELSE h3 % 30 END AS likes
-  FROM t1 JOIN twitter_accounts ta ON ta.rowid = t1.acct CROSS JOIN v),
-t AS (
-  SELECT t2.*,
-         likes / 5 + h1 / 10000 % 5 AS retweets,
-         likes / 8 + h1 / 100000 % 4 AS replies,
-         (h1 / 1000000 % 100 < 75 AND created_ts < now - 1800) AS analyzed,
-         CASE WHEN h1 / 1000000 % 100 < 40 THEN 'positive' WHEN h1 / 1000000 % 100 < 55 THEN 'negative' ELSE 'neutral' END AS sentiment
-  FROM t2)
-SELECT printf('%d', ((created_ts * 1000 + h3 % 1000 - 1288834974657) << 22) + n % 4194304),
-       account_id,
-       printf('%s %s: %s. #%s #%s', opener, subject, detail, tag, gtag)
-         || CASE WHEN mention IS NOT NULL THEN ' @' || mention ELSE '' END,
-       json_object('likes', likes, 'retweets', retweets, 'replies', replies,
-                   'impressions', likes * 35 + h2 % 400 + 40, 'engagements', likes + retweets + replies),
-       json_object('hashtags', json_array(tag, gtag),
-                   'mentions', CASE WHEN mention IS NOT NULL THEN json_array(mention) ELSE json_array() END,
-                   'urls', json_array()),
-       CASE WHEN analyzed THEN json_object(
-              'sentiment', sentiment,
-              'topics', json_array(topic, lower(tag)),
-              'engagementQuality', round((h3 / 10000000 % 100) / 100.0, 2),
-              'relevanceScore', round(CASE WHEN own THEN 0.2 ELSE 0.3 END + (h3 / 1000 % 70) / 100.0, 2)) END,
-       created_ts,
-       CASE WHEN analyzed THEN min(created_ts + 60 + h1 % 7140, now - 60) END
-FROM t ORDER BY n;
-
--- ---------------------------------------------------------------------------
--- engagement_opportunities: evenly spread over the analysed tweets of other
--- accounts; recent ones are mostly still pending.  ids look like the column
--- default (32 lowercase hex digits) but are derived, not random.
--- ---------------------------------------------------------------------------
-INSERT INTO engagement_opportunities (id, tweet_id, account_id, opportunity_type, relevance_score,
-                                      suggested_response, ai_model_used, ai_cost, status, executed_at,
-                                      created_at)
-WITH RECURSIVE
-cfg AS (SELECT * FROM _seed_cfg),
-cand AS MATERIALIZED (
-  SELECT t.id, t.account_id, t.analyzed_at, t.ai_analysis,
-         row_number() OVER (ORDER BY t.created_at, t.id) AS rn
-  FROM tweets t JOIN twitter_accounts a ON a.id = t.account_id
-  WHERE a.is_own_account = 0 AND t.ai_analysis IS NOT NULL),
-cc AS MATERIALIZED (SELECT count(*) AS cnt, min(cfg.n_opportunities, count(*)) AS n_opp FROM cand, cfg),
-seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cc WHERE n < cc.n_opp),
-r0 AS (SELECT n, (n * 2654435761 + 12101) % 4294967296 AS a, (n * 2654435761 + 12102) % 4294967296 AS b,
-              (n * 2654435761 + 12103) % 4294967296 AS c FROM seq),
-r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
-              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r0),
-r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
-              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
-r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
-                          (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
-v AS (SELECT
-  '["Great point! Spaced repetition plus timed practice exams is exactly what moves the needle.","Been there. Breaking the objectives into 20-question sessions helped a lot of our learners.","Congrats! The PBQs trip up almost everyone, so that is a huge win.","Subnetting gets easier with a daily 5-minute drill. Happy to share a free practice set.","Good luck on exam day! Review your weakest objective the night before, not everything.","That scenario shows up a lot. Read the last sentence of the question first."]' AS replies,
-  '["claude-3-haiku","qwen-2.5-72b","gpt-4o-mini"]' AS models),
-o AS (
-  SELECT r.*, cfg.now, c.id AS tweet_id, c.account_id, c.analyzed_at,
-         json_extract(c.ai_analysis, '$.relevanceScore') AS relevance,
-         CASE WHEN h1 % 100 < 60 THEN 'reply' WHEN h1 % 100 < 80 THEN 'quote' ELSE 'follow' END AS kind,
-         min(c.analyzed_at + 10 + h1 / 100 % 590, cfg.now - 5) AS created_ts
-  FROM r CROSS JOIN cfg CROSS JOIN cc
-  JOIN cand c ON c.rn = (r.n - 1) * cc.cnt / cc.n_opp + 1),
-s AS (
-  SELECT o.*,
-         CASE WHEN created_ts > now - 259200 THEN CASE WHEN h2 % 100 < 70 THEN 'pending' WHEN h2 % 100 < 85 THEN 'approved' ELSE 'executed' END
-              WHEN h2 % 100 < 18 THEN 'pending' WHEN h2 % 100 < 28 THEN 'approved'
-              WHEN h2 % 100 < 53 THEN 'rejected' ELSE 'executed' END AS status
-  FROM o)
-SELECT printf('%08x%08x%08x%08x', h1, h2, h3, (n * 2654435761) % 4294967296),
-       tweet_id, account_id, kind, relevance,
-       CASE WHEN kind <> 'follow' THEN json_extract(v.replies, '$[' || (h3 % 6) || ']') END,
-       json_extract(v.models, '$[' || (h3 / 6 % 3) || ']'),
-       CASE WHEN kind <> 'follow' THEN round(0.0002 + (h3 / 18 % 2800) / 1000000.0, 6) ELSE 0 END,
-       status,
-       CASE WHEN status = 'executed' THEN min(created_ts + 600 + h2 / 100 % 85800, now - 1) END,
-       CASE WHEN h1 / 100000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
-FROM s CROSS JOIN v ORDER BY n;
-
--- ---------------------------------------------------------------------------
--- growth_metrics: one row per UTC day ending today, date = 'YYYY-MM-DD'.
--- ---------------------------------------------------------------------------
-INSERT INTO growth_metrics (id, date, followers_count, following_count, new_followers, lost_followers,
-                            tweets_sent, engagements_made, impressions, profile_visits, engagement_rate,
-                            ai_costs, created_at)
-WITH RECURSIVE
-cfg AS (SELECT * FROM _seed_cfg),
-seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_days),
-r0 AS (SELECT n, (n * 2654435761 + 13101) % 4294967296 AS a FROM seq),
-r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
-r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
-r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1 FROM r2),
-g AS (
-  SELECT r.n, r.h1, cfg.now,
-         (cfg.now / 86400 - (cfg.n_days - r.n)) * 86400 AS day_ts,
-         5 + r.n * 40 / cfg.n_days + r.h1 % 21 AS new_f,
-         r.h1 / 21 % 9 AS lost_f,
-         2 + r.h1 / 189 % 9 AS sent,
-         5 + r.h1 / 1701 % 36 AS engaged
-  FROM r CROSS JOIN cfg),
-m AS (
-  SELECT g.*,
-         1500 + sum(new_f - lost_f) OVER (ORDER BY n) AS followers,
-         (1500 + n * 12) * (80 + h1 / 61236 % 40) / 10 + sent * 300 AS impressions
-  FROM g)
-SELECT n, date(day_ts, 'unixepoch'), followers, 300 + n / 3, new_f, lost_f, sent, engaged, impressions,
-       impressions / 40 + h1 % 50,
-       round(1.0 + (h1 / 2449440 % 500) / 100.0, 2),
-       round(0.05 + engaged * 0.02 + (h1 % 97) / 100.0, 2),
-       CASE WHEN h1 / 100 % 10 = 0 THEN datetime(min(day_ts + 86100, now), 'unixepoch') ELSE min(day_ts + 86100, now) END
-FROM m ORDER BY n;
-
-UPDATE twitter_accounts
-SET followers_count = (SELECT followers_count FROM growth_metrics ORDER BY date DESC LIMIT 1),
-    following_count = (SELECT following_count FROM growth_metrics ORDER BY date DESC LIMIT 1)
-WHERE is_own_account = 1;
-
-UPDATE twitter_accounts
-SET tweet_count = x.n + 150 + twitter_accounts.followers_count % 1000
-FROM (SELECT account_id, count(*) AS n FROM tweets GROUP BY account_id) AS x
-WHERE x.account_id = twitter_accounts.id;
-
--- ---------------------------------------------------------------------------
--- voice_profiles (fixed, 3 rows; the first one is active)
--- ---------------------------------------------------------------------------
-INSERT INTO voice_profiles (id, name, description, tone, topics, vocabulary, examples, voice_data,
-                            is_active, created_at, updated_at)
-SELECT id, name, description, tone, topics, vocabulary, examples,
-       json_object('tone', tone, 'topics', json(topics), 'vocabulary', json(vocabulary), 'examples', json(examples)),
-       is_active,
-       CASE WHEN id = 2 THEN datetime(ts, 'unixepoch') ELSE ts END,
-       CASE WHEN id = 2 THEN datetime(ts, 'unixepoch') ELSE ts + 86400 * 12 END
-FROM (
-  SELECT 1 AS id, 'PingToPass Default' AS name, 'Friendly, encouraging study buddy voice used for replies.' AS description,
-         'friendly' AS tone, '["CompTIA","CCNA","AWS","study tips"]' AS topics,
-         '["practice","objective","exam day","you got this"]' AS vocabulary,
-         '["Nice work! Try a 20-question session on your weakest objective next.","Exam tomorrow? Sleep beats cramming."]' AS examples,
-         1 AS is_active, (SELECT now FROM _seed_cfg) - 200 * 86400 AS ts
-  UNION ALL
-  SELECT 2, 'Technical Deep-Dive', 'Precise, technical explanations for networking and security threads.',
-         'technical', '["subnetting","OSPF","PKI","IAM"]', '["per RFC","in practice","edge case"]',
-         '["A /27 gives you 30 usable hosts: 32 addresses minus network and broadcast."]',
-         0, (SELECT now FROM _seed_cfg) - 150 * 86400
-  UNION ALL
-  SELECT 3, 'Casual Motivator', 'Short, upbeat replies for milestone posts.',
-         'casual', '["career change","first cert","milestones"]', '["lets go","huge","proud of you"]',
-         '["Huge! First cert is the hardest one.","Lets go! What is next on the list?"]',
-         0, (SELECT now FROM _seed_cfg) - 90 * 86400);
-
--- ---------------------------------------------------------------------------
--- ai_generation_log: question generation / explanation enhancement (linked
--- to exams, objectives, questions, staff users) and twitter replies (linked
--- to opportunities), over the last 180 days.
--- ---------------------------------------------------------------------------
-INSERT INTO ai_generation_log (id, purpose, model, prompt_tokens, completion_tokens, total_tokens, cost_cents,
-                               exam_id, objective_id, question_ids, tweet_id, opportunity_id, success,
-                               error_message, generation_time_ms, request_id, user_id, ip_address, user_agent,
-                               created_at)
-WITH RECURSIVE
-cfg AS (SELECT *, (SELECT count(*) FROM engagement_opportunities) AS n_opp FROM _seed_cfg),
-seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_ai_logs),
-r0 AS (SELECT n, (n * 2654435761 + 14101) % 4294967296 AS a, (n * 2654435761 + 14102) % 4294967296 AS b FROM seq),
-r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r0),
-r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r1),
-r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2 FROM r2),
-ob AS (SELECT objective_id, min(id) AS lo, max(id) AS hi FROM questions GROUP BY objective_id),
-l1 AS (
-  SELECT r.*, cfg.now, cfg.n_users, cfg.n_objectives, cfg.n_opp,
-         CASE WHEN h1 % 100 < 50 THEN 'question_generation' WHEN h1 % 100 < 70 OR cfg.n_opp = 0 THEN 'explanation_enhancement'
-              ELSE 'twitter_reply' END AS purpose,
-         CASE h1 / 100 % 3 WHEN 0 THEN 'qwen-2.5-72b' WHEN 1 THEN 'claude-3-haiku' ELSE 'gpt-4o-mini' END AS model,
-         400 + h1 / 300 % 2100 AS pt,
-         150 + h2 % 1650 AS ct,
-         1 + h2 / 1650 % cfg.n_objectives AS obj,
-         (h2 / 100000 % 100 >= 4) AS ok,
-         cfg.now - 60 - CAST(((h2 % 100000) / 100000.0 + (h2 % 100000) / 100000.0 * (h1 / 100 % 10000) / 10000.0) / 2.0
-                             * 15552000 AS INTEGER) AS created_ts
-  FROM r CROSS JOIN cfg),
-l AS (
-  SELECT l1.*, o.exam_id, ob.lo, ob.hi,
-         eo.id AS opp_id, eo.tweet_id
-  FROM l1 JOIN objectives o ON o.id = l1.obj JOIN ob ON ob.objective_id = l1.obj
-  LEFT JOIN engagement_opportunities eo ON l1.purpose = 'twitter_reply' AND eo.rowid = 1 + l1.h2 % l1.n_opp)
-SELECT n, purpose, model, pt, CASE WHEN ok THEN ct ELSE 0 END, pt + CASE WHEN ok THEN ct ELSE 0 END,
-       round((pt * CASE model WHEN 'qwen-2.5-72b' THEN 0.00009 WHEN 'claude-3-haiku' THEN 0.000025 ELSE 0.000015 END
-              + CASE WHEN ok THEN ct ELSE 0 END * CASE model WHEN 'qwen-2.5-72b' THEN 0.00009 WHEN 'claude-3-haiku' THEN 0.000125 ELSE 0.00006 END), 5),
-       CASE WHEN purpose <> 'twitter_reply' THEN exam_id END,
-       CASE WHEN purpose <> 'twitter_reply' THEN obj END,
-       CASE WHEN NOT ok OR purpose = 'twitter_reply' THEN NULL
-            WHEN purpose = 'explanation_enhancement' THEN json_array(lo + h1 % (hi - lo + 1))
-            ELSE json_array(lo + h1 % (hi - lo + 1), min(hi, lo + h1 % (hi - lo + 1) + 1), min(hi, lo + h1 % (hi - lo + 1) + 2)) END,
-       tweet_id, opp_id,
-       ok,
-       CASE WHEN NOT ok THEN CASE h1 / 30000 % 3 WHEN 0 THEN 'Rate limit exceeded (429)' WHEN 1 THEN 'Upstream timeout after 30000 ms'
-                             ELSE 'Model response was not valid JSON' END END,
-       800 + h2 / 10000 % 24200,
-       printf('req_%08x%04x', h1, n % 65536),
-       CASE WHEN purpose <> 'twitter_reply' THEN 1 + h1 / 900 % min(5, n_users) END,
-       CASE WHEN purpose <> 'twitter_reply' THEN printf('10.0.%d.%d', h2 / 7 % 256, h2 / 1792 % 254 + 1) END,
-       CASE WHEN purpose <> 'twitter_reply' THEN 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15'
-            ELSE 'pingtopass-worker/1.4' END,
-       CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
-FROM l ORDER BY n;
-
--- ---------------------------------------------------------------------------
--- audit_log over the last 90 days.
--- ---------------------------------------------------------------------------
-INSERT INTO audit_log (id, user_id, ip_address, user_agent, session_id, action, entity_type, entity_id,
-                       old_values, new_values, metadata, request_id, method, path, success, error_code,
-                       error_message, created_at)
-WITH RECURSIVE
-cfg AS (SELECT * FROM _seed_cfg),
-seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_audit),
-r0 AS (SELECT n, (n * 2654435761 + 15101) % 4294967296 AS a, (n * 2654435761 + 15102) % 4294967296 AS b FROM seq),
-r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r0),
-r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r1),
-r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2 FROM r2),
-acts(lo, hi, action, entity_type, method, path) AS (VALUES
-  (0,  45, 'user.login',         'user',     'POST',  '/api/auth/login'),
-  (45, 55, 'user.logout',        'user',     'POST',  '/api/auth/logout'),
-  (55, 70, 'session.start',      'session',  'POST',  '/api/sessions'),
-  (70, 75, 'test.complete',      'test',     'POST',  '/api/tests/complete'),
-  (75, 80, 'question.create',    'question', 'POST',  '/api/admin/questions'),
-  (80, 85, 'question.review',    'question', 'PATCH', '/api/admin/questions/review'),
-  (85, 89, 'payment.success',    'payment',  'POST',  '/api/webhooks/stripe'),
-  (89, 95, 'user.update',        'user',     'PATCH', '/api/users/me'),
-  (95, 100,'twitter.engagement', 'tweet',    'POST',  '/api/admin/twitter/engage')),
-a1 AS (
-  SELECT r.*, cfg.now, cfg.n_users, cfg.n_questions, cfg.n_sessions, cfg.n_tests,
-         h1 % 100 AS sel,
-         cfg.now - 30 - h2 % 7776000 AS created_ts,
-         (h1 / 100 % 100 >= 3) AS ok
-  FROM r CROSS JOIN cfg),
-a AS (
-  SELECT a1.*, acts.action, acts.entity_type, acts.method, acts.path,
-         CASE WHEN acts.action IN ('question.create', 'question.review') THEN 1 + h1 / 10000 % min(5, n_users)
-              WHEN acts.action = 'twitter.engagement' THEN 1
-              ELSE 1 + h1 / 10000 % n_users END AS uid
-  FROM a1 JOIN acts ON a1.sel >= acts.lo AND a1.sel < acts.hi)
-SELECT n, uid,
-       printf('%d.%d.%d.%d', 24 + h2 / 7776000 % 200, h1 / 1000 % 256, h2 / 13 % 256, 1 + h1 / 7 % 254),
-       CASE h2 / 3 % 3 WHEN 0 THEN 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
-                       WHEN 1 THEN 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
-                       ELSE 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0' END,
-       printf('sess_%08x%04x', (uid * 2654435761 + created_ts / 86400) % 4294967296, uid % 65536),
-       action, entity_type,
-       CASE entity_type WHEN 'user' THEN CAST(uid AS TEXT)
-                        WHEN 'question' THEN CAST(1 + h2 / 100 % n_questions AS TEXT)
-                        WHEN 'session' THEN CAST(1 + h2 / 100 % n_sessions AS TEXT)
-                        WHEN 'test' THEN CAST(1 + h2 / 100 % n_tests AS TEXT)
-                        WHEN 'payment' THEN printf('pi_%08X%06X', h1, h2 % 16777216)
-                        ELSE printf('%d', 1700000000000000000 + h2) END,
-       CASE action WHEN 'question.review' THEN '{"reviewStatus":"pending"}'
-                   WHEN 'user.update' THEN '{"timezone":"UTC","preferredLanguage":"en"}' END,
-       CASE action WHEN 'question.review' THEN '{"reviewStatus":"approved"}'
-                   WHEN 'user.update' THEN '{"timezone":"America/New_York","preferredLanguage":"en"}'
-                   WHEN 'question.create' THEN json_object('difficulty', 1 + h2 % 5, 'aiGenerated', json(CASE WHEN h2 % 2 = 0 THEN 'true' ELSE 'false' END)) END,
-       CASE action WHEN 'user.login' THEN json_object('provider', CASE WHEN h2 % 10 < 7 THEN 'google' ELSE 'email' END)
-                   WHEN 'payment.success' THEN json_object('amountCents', 2900 + (h2 % 3) * 1000, 'currency', 'usd')
-                   WHEN 'test.complete' THEN json_object('score', round((40 + h2 % 55) / 100.0, 2)) END,
-       printf('req_%08x%04x', h2, n % 65536),
-       method, path,
-       ok,
-       CASE WHEN NOT ok THEN CASE WHEN action = 'user.login' THEN 'AUTH_FAILED' ELSE 'INTERNAL_ERROR' END END,
-       CASE WHEN NOT ok THEN CASE WHEN action = 'user.login' THEN 'Invalid credentials' ELSE 'Unexpected error, please retry' END END,
-       CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
-FROM a ORDER BY n;
 COMMIT;

@@ -1,0 +1,5 @@
+-- 003 down: drops the progress indexes.
+DROP INDEX IF EXISTS idx_user_progress_leaderboard;
+DROP INDEX IF EXISTS idx_user_answers_progress_last_miss;
+DROP INDEX IF EXISTS idx_user_answers_progress_timeline;
+DROP INDEX IF EXISTS idx_user_answers_session_progress;

@@ -1,0 +1,35 @@
+-- 003 Add Progress Tracking Indexes: indexes for session progress, user progress and the
+-- leaderboard (src/queries/sql/session_progress*.sql, user_progress.sql, exam_leaderboard.sql).
+-- "answer time" is the expression of step 002:
+--   (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END)
+-- Replaces the original's idx_user_answers_session_calc, idx_user_progress_lookup (a duplicate of
+-- the app's unique idx_user_progress_user_exam) and idx_user_progress_leaderboard.
+
+-- session_progress.sql / session_progress_update.sql: a session's answers, index-only (objective
+-- via questions rowid).  Partial: answers of test attempts (no session) are not indexed; the
+-- query's study_session_id = ?1 implies the IS NOT NULL condition.
+CREATE INDEX IF NOT EXISTS idx_user_answers_session_progress
+  ON user_answers (study_session_id, question_id, is_correct, time_spent_seconds, flagged)
+  WHERE study_session_id IS NOT NULL;
+
+-- user_progress.sql (recent activity newest first, streak count from the last miss on) and
+-- exam_leaderboard.sql (weekly activity: answer time >= now - 7 days): the user's answers in
+-- answer-time order, index-only except for the question's exam.
+CREATE INDEX IF NOT EXISTS idx_user_answers_progress_timeline
+  ON user_answers (user_id,
+                   (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END),
+                   question_id, is_correct, time_spent_seconds);
+
+-- user_progress.sql (last_miss): the user's latest wrong answers first, without walking the
+-- correct ones.
+CREATE INDEX IF NOT EXISTS idx_user_answers_progress_last_miss
+  ON user_answers (user_id, is_correct,
+                   (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END),
+                   question_id);
+
+-- exam_leaderboard.sql: qualifying users (more than 50 questions seen) of an exam in leaderboard
+-- order, covering every column the leaderboard shows.
+CREATE INDEX IF NOT EXISTS idx_user_progress_leaderboard
+  ON user_progress (exam_id, readiness_score DESC, user_id, overall_accuracy, total_study_minutes,
+                    best_score, total_questions_seen)
+  WHERE total_questions_seen > 50;
