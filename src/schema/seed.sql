@@ -7,24 +7,24 @@ CREATE TEMP VIEW IF NOT EXISTS _seed_cfg AS
 WITH p AS (SELECT scale AS sc, now FROM temp.seed_params LIMIT 1),
 b AS (
   SELECT sc, now,
-         max(1, CAST(round(10 * sc) AS INTEGER))     AS n_exams,
-         max(1, CAST(round(5000 * sc) AS INTEGER))   AS n_users,
-         max(1, CAST(round(20000 * sc) AS INTEGER))  AS n_sessions,
-         max(1, CAST(round(250 * sc) AS INTEGER))    AS n_tests,
-         max(3, CAST(round(12 * sc) AS INTEGER))     AS n_accounts,
-         max(10, CAST(round(20000 * sc) AS INTEGER)) AS n_tweets,
-         max(5, CAST(round(3000 * sc) AS INTEGER))   AS n_opportunities,
-         max(7, CAST(round(365 * sc) AS INTEGER))    AS n_days,
-         max(5, CAST(round(2000 * sc) AS INTEGER))   AS n_ai_logs,
-         max(10, CAST(round(5000 * sc) AS INTEGER))  AS n_audit
+         max(1, CAST(10 * sc + 0.5 AS INTEGER))     AS n_exams,
+         max(1, CAST(5000 * sc + 0.5 AS INTEGER))   AS n_users,
+         max(1, CAST(20000 * sc + 0.5 AS INTEGER))  AS n_sessions,
+         max(1, CAST(250 * sc + 0.5 AS INTEGER))    AS n_tests,
+         max(3, CAST(12 * sc + 0.5 AS INTEGER))     AS n_accounts,
+         max(10, CAST(20000 * sc + 0.5 AS INTEGER)) AS n_tweets,
+         max(5, CAST(3000 * sc + 0.5 AS INTEGER))   AS n_opportunities,
+         max(7, CAST(365 * sc + 0.5 AS INTEGER))    AS n_days,
+         max(5, CAST(2000 * sc + 0.5 AS INTEGER))   AS n_ai_logs,
+         max(10, CAST(5000 * sc + 0.5 AS INTEGER))  AS n_audit
   FROM p),
 c AS (
   SELECT b.*,
-         max(n_exams, CAST(round(80 * sc) AS INTEGER)) AS n_objectives,
-         max(n_users, min(CAST(round(15000 * sc) AS INTEGER), n_users * n_exams)) AS n_progress
+         max(n_exams, CAST(80 * sc + 0.5 AS INTEGER)) AS n_objectives,
+         max(n_users, min(CAST(15000 * sc + 0.5 AS INTEGER), n_users * n_exams)) AS n_progress
   FROM b)
 SELECT c.*,
-       max(2 * n_objectives, CAST(round(20000 * sc) AS INTEGER)) AS n_questions
+       max(2 * n_objectives, CAST(20000 * sc + 0.5 AS INTEGER)) AS n_questions
 FROM c;
 
 -- ---------------------------------------------------------------------------
@@ -128,8 +128,8 @@ SELECT n, exam_id,
        CASE WHEN is_child
             THEN printf('%s for %s as covered by objective %d.%d of %s.', sub_name, lower(dom_name), dom + 1, sub, exam_code)
             ELSE printf('Exam domain %d.0 of %s: %s.', dom + 1, exam_code, lower(dom_name)) END,
-       CASE WHEN is_child THEN round(0.5 / top, 3) ELSE round(1.0 / top, 3) END,
-       CASE WHEN is_child THEN NULL ELSE round(100.0 / top, 1) END,
+       CASE WHEN is_child THEN CAST(500.0 / top + 0.5 AS INTEGER) / 1000.0 ELSE CAST(1000.0 / top + 0.5 AS INTEGER) / 1000.0 END,
+       CASE WHEN is_child THEN NULL ELSE CAST(1000.0 / top + 0.5 AS INTEGER) / 10.0 END,
        CASE WHEN is_child THEN first_id + dom END,
        CASE WHEN is_child THEN sub ELSE dom + 1 END,
        1,
@@ -344,7 +344,7 @@ SELECT n, exam_id, objective_id,
        (h3 / 200000 % 100 < 40),
        CASE WHEN h3 / 200000 % 100 < 40 THEN model END,
        CASE WHEN h3 / 200000 % 100 < 40 THEN 'v1.' || (h3 / 60000000 % 4) END,
-       CASE WHEN h3 / 200000 % 100 < 40 THEN round(0.6 + (h5 / 86400 % 40) / 100.0, 2) END,
+       CASE WHEN h3 / 200000 % 100 < 40 THEN (60 + h5 / 86400 % 40) / 100.0 END,
        status,
        CASE WHEN status <> 'pending' THEN 1 + h5 / 691200000 % min(5, n_users) END,
        CASE WHEN status <> 'pending' THEN min(created_ts + 86400 * (1 + h4 % 14) + h1 % 3600, now - 3600) END,
@@ -636,7 +636,8 @@ picked AS (
                          AND pq.rn = CASE WHEN po.lo IS NOT NULL THEN po.lo + hs.h1 % (po.hi - po.lo + 1)
                                           ELSE 1 + hs.h1 % pe.cnt END),
 timed AS (
-  SELECT pk.*, p.type, p.difficulty, p.ckeys, p.wkeys,
+  SELECT pk.key, pk.user_id, pk.sid, pk.tid, pk.k, pk.mode, pk.start_ts, pk.h1, pk.h2, pk.h3, pk.qid,
+         p.difficulty,
          CASE WHEN pk.tk IS NOT NULL THEN pk.tk
               WHEN pk.mode = 'speed_drill' THEN 5 + pk.h2 % 26
               ELSE min(180, 5 + p.difficulty * 6 + (pk.h2 % 100) * (pk.h2 / 100 % 100) * 175 / 9801) END AS t,
@@ -652,13 +653,13 @@ attempts AS (
          lag(ts) OVER (PARTITION BY user_id, qid ORDER BY ts, key) AS prev_ts
   FROM stamped),
 graded AS (
-  SELECT attempts.*,
+  SELECT attempts.*, p.type, p.ckeys, p.wkeys,
          (h3 % 10000) < CAST(10000 * max(0.05, min(0.97,
-              0.76 - 0.06 * (difficulty - 1)
+              0.76 - 0.06 * (attempts.difficulty - 1)
               + ((user_id * 2654435761 + 99) % 4294967296 % 2401 - 1200) / 10000.0
               + min(0.15, 0.05 * (attempt - 1))
               + CASE WHEN mode = 'review' THEN 0.03 WHEN tid IS NOT NULL THEN 0.06 ELSE 0 END)) AS INTEGER) AS ok
-  FROM attempts)
+  FROM attempts JOIN _seed_pool p ON p.qid = attempts.qid)
 SELECT user_id, qid, sid, tid,
        CASE WHEN type = 'multi_select' THEN
               CASE WHEN ok THEN '["' || substr(ckeys, 1, 1) || '","' || substr(ckeys, 2, 1) || '"]'
@@ -676,4 +677,657 @@ SELECT user_id, qid, sid, tid,
        CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(ts, 'unixepoch') ELSE ts END
 FROM graded
 ORDER BY ts, key;
+
+-- ---------------------------------------------------------------------------
+-- Derived statistics, recomputed from the inserted answers.
+-- _seed_ua: the answers with answered_at as unix seconds plus exam/objective.
+-- Rounding is done with integer arithmetic (CAST(x*10^d + 0.5 AS INTEGER))
+-- rather than round(), whose results on exact ties differ between SQLite
+-- versions; this keeps the data byte-identical across engines.
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE IF NOT EXISTS _seed_ua (
+  id           INTEGER PRIMARY KEY,
+  user_id      INTEGER NOT NULL,
+  exam_id      INTEGER NOT NULL,
+  objective_id INTEGER NOT NULL,
+  question_id  INTEGER NOT NULL,
+  sid          INTEGER,
+  tid          INTEGER,
+  is_correct   INTEGER NOT NULL,
+  flagged      INTEGER NOT NULL,
+  t            INTEGER NOT NULL,
+  ts           INTEGER NOT NULL);
+DELETE FROM _seed_ua;
+
+INSERT INTO _seed_ua (id, user_id, exam_id, objective_id, question_id, sid, tid, is_correct, flagged, t, ts)
+SELECT a.id, a.user_id, q.exam_id, q.objective_id, a.question_id, a.study_session_id, a.test_attempt_id,
+       a.is_correct, a.flagged, a.time_spent_seconds,
+       CASE WHEN typeof(a.answered_at) = 'integer' THEN a.answered_at
+            ELSE CAST(strftime('%s', a.answered_at) AS INTEGER) END
+FROM user_answers a JOIN questions q ON q.id = a.question_id
+ORDER BY a.id;
+
+-- study_sessions: counts, timing, accuracy, streaks (runs of consecutive
+-- correct answers), per-objective scores {"objectiveId": fraction}.
+UPDATE study_sessions
+SET total_questions       = x.n,
+    correct_answers       = x.c,
+    flagged_questions     = x.f,
+    time_spent_seconds    = x.tt,
+    avg_time_per_question = CAST(x.tt * 10.0 / x.n + 0.5 AS INTEGER) / 10.0,
+    accuracy              = CAST(x.c * 10000.0 / x.n + 0.5 AS INTEGER) / 10000.0,
+    streak_count          = x.cur_streak,
+    max_streak            = x.max_streak,
+    objective_scores      = x.scores,
+    current_question_id   = CASE WHEN study_sessions.status IN ('active', 'paused') THEN x.last_q END,
+    last_activity         = x.last_ts,
+    completed_at          = CASE WHEN study_sessions.status = 'completed' THEN x.last_ts + 5 END
+FROM (
+  WITH o1 AS (
+    SELECT sid, question_id, is_correct, flagged, t, ts,
+           sum(1 - is_correct) OVER (PARTITION BY sid ORDER BY ts, id) AS grp,
+           row_number() OVER (PARTITION BY sid ORDER BY ts DESC, id DESC) AS back
+    FROM _seed_ua WHERE sid IS NOT NULL),
+  o2 AS (SELECT o1.*, max(grp) OVER (PARTITION BY sid) AS last_grp FROM o1),
+  runs AS (
+    SELECT sid, grp, last_grp, count(*) AS n, sum(is_correct) AS c, sum(flagged) AS f, sum(t) AS tt,
+           max(ts) AS last_ts, max(CASE WHEN back = 1 THEN question_id END) AS last_q
+    FROM o2 GROUP BY sid, grp),
+  parts AS (
+    SELECT sid, sum(n) AS n, sum(c) AS c, sum(f) AS f, sum(tt) AS tt, max(last_ts) AS last_ts,
+           max(last_q) AS last_q, max(c) AS max_streak,
+           sum(CASE WHEN grp = last_grp THEN c ELSE 0 END) AS cur_streak, NULL AS scores
+    FROM runs GROUP BY sid
+    UNION ALL
+    SELECT sid, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           json_group_object(CAST(objective_id AS TEXT), acc)
+    FROM (SELECT sid, objective_id, CAST(sum(is_correct) * 100.0 / count(*) + 0.5 AS INTEGER) / 100.0 AS acc
+          FROM _seed_ua WHERE sid IS NOT NULL GROUP BY sid, objective_id)
+    GROUP BY sid)
+  SELECT sid, max(n) AS n, max(c) AS c, max(f) AS f, max(tt) AS tt, max(last_ts) AS last_ts,
+         max(last_q) AS last_q, max(max_streak) AS max_streak, max(cur_streak) AS cur_streak,
+         max(scores) AS scores
+  FROM parts GROUP BY sid
+) AS x
+WHERE x.sid = study_sessions.id;
+
+-- test_attempts: score / pass for completed tests (skipped questions count as
+-- wrong), running counts for the rest, objective breakdown
+-- {"objectiveId": {"correct", "total", "percentage"}}.
+UPDATE test_attempts
+SET correct_count       = x.c,
+    incorrect_count     = x.n - x.c,
+    score               = CASE WHEN test_attempts.status = 'completed'
+                               THEN CAST(x.c * 10000.0 / json_array_length(test_attempts.question_ids) + 0.5 AS INTEGER) / 10000.0 END,
+    passed              = CASE WHEN test_attempts.status = 'completed'
+                               THEN CAST(x.c * 10000.0 / json_array_length(test_attempts.question_ids) + 0.5 AS INTEGER) / 10000.0
+                                    >= test_attempts.passing_score END,
+    objective_breakdown = CASE WHEN test_attempts.status <> 'in_progress' THEN x.breakdown END,
+    certificate_issued  = test_attempts.status = 'completed'
+                          AND CAST(x.c * 10000.0 / json_array_length(test_attempts.question_ids) + 0.5 AS INTEGER) / 10000.0
+                              >= test_attempts.passing_score
+                          AND (test_attempts.id * 2654435761) % 4294967296 % 3 = 0
+FROM (
+  SELECT tid, sum(n) AS n, sum(c) AS c,
+         json_group_object(CAST(objective_id AS TEXT),
+                           json_object('correct', c, 'total', n,
+                                       'percentage', CAST(c * 10000.0 / n + 0.5 AS INTEGER) / 10000.0)) AS breakdown
+  FROM (SELECT tid, objective_id, count(*) AS n, sum(is_correct) AS c
+        FROM _seed_ua WHERE tid IS NOT NULL GROUP BY tid, objective_id)
+  GROUP BY tid
+) AS x
+WHERE x.tid = test_attempts.id;
+
+-- user_progress, step 1: what the answers of the last 60 days say
+-- (total_study_minutes temporarily holds seconds, created_at the first answer).
+UPDATE user_progress
+SET total_questions_seen   = coalesce(x.n, 0),
+    total_correct          = coalesce(x.c, 0),
+    unique_questions_seen  = coalesce(x.uq, 0),
+    total_study_minutes    = coalesce(x.tt, 0),
+    study_days_count       = coalesce(x.days, 0),
+    last_study_date        = x.last_date,
+    current_streak         = coalesce(x.cur, 0),
+    longest_streak         = coalesce(x.longest, 0),
+    objective_mastery      = coalesce(x.mastery, '{}'),
+    weak_topics            = coalesce(x.weak, '[]'),
+    recommended_objectives = coalesce(x.rec, '[]'),
+    tests_taken            = coalesce(x.taken, 0),
+    tests_passed           = coalesce(x.passed, 0),
+    best_score             = coalesce(x.best, 0),
+    avg_test_score         = coalesce(x.avg_score, 0),
+    last_test_date         = x.last_test,
+    created_at             = x.first_ts,
+    updated_at             = x.last_ts
+FROM (
+  WITH om AS (
+    SELECT user_id, exam_id, objective_id, count(*) AS n,
+           CAST(sum(is_correct) * 100.0 / count(*) + 0.5 AS INTEGER) / 100.0 AS level, max(ts) AS last_ts
+    FROM _seed_ua GROUP BY user_id, exam_id, objective_id),
+  parts (user_id, exam_id, n, c, tt, uq, days, first_ts, last_ts, last_date, longest, cur, mastery, weak, rec,
+         taken, passed, best, avg_score, last_test) AS (
+    SELECT user_id, exam_id, count(*), sum(is_correct), sum(t), count(DISTINCT question_id),
+           count(DISTINCT ts / 86400), min(ts), max(ts), date(max(ts), 'unixepoch'),
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM _seed_ua GROUP BY user_id, exam_id
+    UNION ALL
+    -- study-day streaks: islands of consecutive UTC days
+    SELECT user_id, exam_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           max(len), max(CASE WHEN end_d >= (SELECT now FROM _seed_cfg) / 86400 - 1 THEN len ELSE 0 END),
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM (SELECT user_id, exam_id, count(*) AS len, max(d) AS end_d
+          FROM (SELECT user_id, exam_id, d, d - row_number() OVER (PARTITION BY user_id, exam_id ORDER BY d) AS g
+                FROM (SELECT DISTINCT user_id, exam_id, ts / 86400 AS d FROM _seed_ua))
+          GROUP BY user_id, exam_id, g)
+    GROUP BY user_id, exam_id
+    UNION ALL
+    SELECT user_id, exam_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           json_group_object(CAST(objective_id AS TEXT),
+                             json_object('level', level, 'questionsAnswered', n, 'lastStudied', date(last_ts, 'unixepoch'))),
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM om GROUP BY user_id, exam_id
+    UNION ALL
+    -- weak topics: up to three objectives with < 60% over >= 3 answers
+    SELECT w.user_id, w.exam_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           json_group_array(o.name), json_group_array(w.objective_id), NULL, NULL, NULL, NULL, NULL
+    FROM (SELECT om.*, row_number() OVER (PARTITION BY user_id, exam_id ORDER BY level, objective_id) AS rk
+          FROM om WHERE level < 0.6 AND n >= 3) AS w
+    JOIN objectives o ON o.id = w.objective_id
+    WHERE w.rk <= 3
+    GROUP BY w.user_id, w.exam_id
+    UNION ALL
+    SELECT user_id, exam_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           count(*), sum(passed), max(score),
+           CAST(avg(CAST(score * 10000 + 0.5 AS INTEGER)) + 0.5 AS INTEGER) / 10000.0,
+           date(max(completed_at), 'unixepoch')
+    FROM test_attempts WHERE status = 'completed' GROUP BY user_id, exam_id)
+  SELECT user_id, exam_id, max(n) AS n, max(c) AS c, max(tt) AS tt, max(uq) AS uq, max(days) AS days,
+         max(first_ts) AS first_ts, max(last_ts) AS last_ts, max(last_date) AS last_date,
+         max(longest) AS longest, max(cur) AS cur, max(mastery) AS mastery, max(weak) AS weak, max(rec) AS rec,
+         max(taken) AS taken, max(passed) AS passed, max(best) AS best, max(avg_score) AS avg_score,
+         max(last_test) AS last_test
+  FROM parts GROUP BY user_id, exam_id
+) AS x
+WHERE user_progress.user_id = x.user_id AND user_progress.exam_id = x.exam_id;
+
+-- user_progress, step 2: add a synthetic history from before the 60-day
+-- answer window (about half the rows, only for accounts older than 90 days),
+-- so lifetime totals exceed what user_answers holds and a good share of rows
+-- has total_questions_seen > 50 (the app's leaderboard threshold).
+-- readiness_score is 0..100; overall_accuracy, predicted_exam_score,
+-- best_score and avg_test_score are 0..1 fractions.
+UPDATE user_progress
+SET total_questions_seen  = x.seen,
+    total_correct         = x.correct,
+    total_incorrect       = x.seen - x.correct,
+    unique_questions_seen = min(x.nq, x.wuq + x.h_n * 6 / 10),
+    overall_accuracy      = CASE WHEN x.seen > 0 THEN CAST(x.correct * 10000.0 / x.seen + 0.5 AS INTEGER) / 10000.0 ELSE 0 END,
+    longest_streak        = max(x.wlong, CASE WHEN x.h_n > 0 THEN 1 + x.hp / 10 % 14 ELSE 0 END),
+    avg_time_per_question = CASE WHEN x.seen > 0 THEN CAST((x.wt + x.h_n * x.h_t) * 10.0 / x.seen + 0.5 AS INTEGER) / 10.0 END,
+    total_study_minutes   = (x.wt + x.h_n * x.h_t) / 60,
+    last_study_date       = CASE WHEN x.wn > 0 THEN x.wdate
+                                 WHEN x.h_n > 0 THEN date(x.h_start + CAST((x.now - 61 * 86400 - x.h_start) * ((x.hp / 1000000 % 100) / 100.0) AS INTEGER), 'unixepoch')
+                            END,
+    study_days_count      = x.wdays + x.h_n / 12,
+    readiness_score       = CASE WHEN x.seen > 0
+                                 THEN CAST(1000 * (0.65 * x.correct / x.seen + 0.35 * min(1.0, x.seen / 400.0)) + 0.5 AS INTEGER) / 10.0
+                                 ELSE 0 END,
+    predicted_exam_score  = CASE WHEN x.seen >= 20
+                                 THEN CAST(1000 * min(0.99, x.correct * 1.0 / x.seen * (0.85 + 0.15 * min(1.0, x.seen / 400.0))) + 0.5 AS INTEGER) / 1000.0 END,
+    confidence_interval   = CASE WHEN x.seen >= 20 THEN CAST(1000 * (0.02 + 1.5 / (x.seen + 10)) + 0.5 AS INTEGER) / 1000.0 END,
+    created_at            = CASE WHEN x.hp / 100 % 10 = 0 THEN datetime(x.created_ts, 'unixepoch') ELSE x.created_ts END,
+    updated_at            = CASE WHEN x.wn > 0 THEN x.wlast + 1
+                                 WHEN x.hp / 100 % 10 = 0 THEN datetime(x.created_ts, 'unixepoch')
+                                 ELSE x.created_ts END
+FROM (
+  WITH r0 AS (
+    SELECT p.id, p.user_id, p.total_questions_seen AS wn, p.total_correct AS wc, p.total_study_minutes AS wt,
+           p.unique_questions_seen AS wuq, p.study_days_count AS wdays, p.last_study_date AS wdate,
+           p.longest_streak AS wlong, p.created_at AS wfirst, p.updated_at AS wlast,
+           coalesce(pe.cnt, 0) AS nq, cfg.now,
+           CASE WHEN typeof(u.created_at) = 'integer' THEN u.created_at
+                ELSE CAST(strftime('%s', u.created_at) AS INTEGER) END AS user_ts,
+           (p.id * 2654435761 + 9901) % 4294967296 AS a
+    FROM user_progress p
+    JOIN users u ON u.id = p.user_id
+    LEFT JOIN _seed_pool_exam pe ON pe.exam_id = p.exam_id
+    CROSS JOIN _seed_cfg cfg),
+  r1 AS (SELECT r0.*, (a + (a >> 16)) * 73244475 % 4294967296 AS a1 FROM r0),
+  r2 AS (SELECT r1.*, (a1 + (a1 >> 16)) * 73244475 % 4294967296 AS a2 FROM r1),
+  h AS MATERIALIZED (SELECT r2.*, (a2 + (a2 >> 16)) % 4294967296 AS hp FROM r2),
+  b1 AS (
+    SELECT h.*,
+           CASE WHEN hp % 100 < 55 AND now - user_ts > 90 * 86400
+                THEN 10 + CAST(900 * ((hp / 100 % 1000) / 1000.0) * ((hp / 100 % 1000) / 1000.0) AS INTEGER)
+                ELSE 0 END AS h_n,
+           max(0.3, min(0.95, 0.62 + ((user_id * 2654435761 + 99) % 4294967296 % 2401 - 1200) / 10000.0
+                                   + ((hp / 100000 % 100) - 50) / 1000.0)) AS h_acc,
+           40 + hp / 10000000 % 25 AS h_t
+    FROM h),
+  b2 AS (
+    SELECT b1.*,
+           CAST(h_n * h_acc + 0.5 AS INTEGER) AS h_c,
+           CASE WHEN h_n > 0 THEN max(user_ts + 86400, now - (61 + hp / 1000 % 300) * 86400 - hp % 86400) END AS h_start
+    FROM b1)
+  SELECT b2.*,
+         h_n + wn AS seen,
+         h_c + wc AS correct,
+         CASE WHEN h_n > 0 THEN h_start
+              WHEN wn > 0 THEN wfirst - 60
+              ELSE user_ts + hp % 86400 END AS created_ts
+  FROM b2
+) AS x
+WHERE x.id = user_progress.id;
+
+-- questions: attempt statistics (what the app's recordAnswer() maintains).
+UPDATE questions
+SET total_attempts       = x.n,
+    correct_attempts     = x.c,
+    avg_time_seconds     = x.avg_t,
+    discrimination_index = CASE WHEN x.n >= 10
+                                THEN (50 + 450 * ((questions.id * 2654435761) % 4294967296 % 1000) / 1000) / 1000.0 END,
+    updated_at           = x.last_ts
+FROM (
+  SELECT question_id, count(*) AS n, sum(is_correct) AS c, sum(t) / count(*) AS avg_t, max(ts) AS last_ts
+  FROM _seed_ua GROUP BY question_id
+) AS x
+WHERE x.question_id = questions.id;
+
+-- exams: aggregate of completed mock exams.
+UPDATE exams
+SET total_attempts = x.n,
+    pass_rate      = CAST(x.passed * 10000.0 / x.n + 0.5 AS INTEGER) / 10000.0,
+    avg_score      = CAST(x.score_bp * 1.0 / x.n + 0.5 AS INTEGER) / 10000.0
+FROM (
+  SELECT exam_id, count(*) AS n, sum(passed) AS passed, sum(CAST(score * 10000 + 0.5 AS INTEGER)) AS score_bp
+  FROM test_attempts WHERE status = 'completed' GROUP BY exam_id
+) AS x
+WHERE x.exam_id = exams.id;
+
+-- users: last login shortly before the latest session / test start.
+UPDATE users
+SET last_login  = x.last_start - 120,
+    login_count = x.days + 1 + users.id % 4
+FROM (
+  SELECT user_id, max(ts) AS last_start, count(DISTINCT ts / 86400) AS days
+  FROM (SELECT user_id, CASE WHEN typeof(created_at) = 'integer' THEN created_at
+                             ELSE CAST(strftime('%s', created_at) AS INTEGER) END AS ts
+        FROM study_sessions
+        UNION ALL
+        SELECT user_id, CASE WHEN typeof(started_at) = 'integer' THEN started_at
+                             ELSE CAST(strftime('%s', started_at) AS INTEGER) END
+        FROM test_attempts)
+  GROUP BY user_id
+) AS x
+WHERE x.user_id = users.id;
+
+-- ---------------------------------------------------------------------------
+-- twitter_accounts: account 1 is PingToPass's own account, then competitors,
+-- then target-audience accounts.
+-- ---------------------------------------------------------------------------
+INSERT INTO twitter_accounts (id, username, display_name, bio, followers_count, following_count,
+                              tweet_count, is_own_account, is_competitor, is_target_audience,
+                              last_analyzed_at, created_at, updated_at)
+WITH RECURSIVE
+cfg AS (SELECT *, max(1, n_accounts / 3) AS n_comp FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_accounts),
+r0 AS (SELECT n, (n * 2654435761 + 10101) % 4294967296 AS a FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1 FROM r2),
+names(i, username, display_name, bio) AS (VALUES
+  (1, 'PingToPass',     'PingToPass',              'Pass your IT certification on the first try. Daily practice questions for CompTIA, Cisco, AWS and Azure.'),
+  (2, 'CertPrepDaily',  'Cert Prep Daily',         'One exam question a day keeps the retake fee away. CompTIA and Cisco practice.'),
+  (3, 'ExamCramPro',    'ExamCram Pro',            'Practice tests and study guides for IT certifications since 2009.'),
+  (4, 'CloudCertCoach', 'Cloud Cert Coach',        'AWS and Azure certification coaching. Ex-cloud architect.'),
+  (5, 'NetAcadTips',    'NetAcad Tips',            'Subnetting drills, CCNA labs and network engineering career advice.'),
+  (6, 'secplus_sarah',  'Sarah | Security+ soon', 'Help desk tech studying for Security+. Coffee and packet captures.'),
+  (7, 'ccna_journey',   'CCNA Journey',            'Documenting my path from retail to network engineer.'),
+  (8, 'aws_learner_23', 'Dev learning AWS',        'Frontend dev trying to pass SAA-C03 this year.'),
+  (9, 'sysadmin_sam',   'Sam the Sysadmin',        'Linux, Active Directory and too many tickets.'),
+  (10, 'infosec_intern','Infosec Intern',          'SOC intern. CySA+ in progress. Opinions my own.'),
+  (11, 'homelab_hannah','Hannah Homelab',          'Proxmox, VLANs and a rack in the closet. Network+ certified.'),
+  (12, 'itcareerswitch','IT Career Switch',        'Changing careers into IT at 35. A+ done, Network+ next.')),
+a AS (
+  SELECT r.n, r.h1, cfg.now, cfg.n_comp,
+         (r.n = 1) AS own, (r.n > 1 AND r.n <= 1 + cfg.n_comp) AS comp, (r.n > 1 + cfg.n_comp) AS target,
+         coalesce(nm.username, 'itcert_fan_' || r.n) AS username,
+         coalesce(nm.display_name, 'IT Cert Fan ' || r.n) AS display_name,
+         coalesce(nm.bio, 'Studying for my next IT certification.') AS bio,
+         cfg.now - (200 + r.h1 % 165) * 86400 - r.h1 / 165 % 86400 AS created_ts
+  FROM r CROSS JOIN cfg LEFT JOIN names nm ON nm.i = r.n)
+SELECT printf('%d', 1400000000000000000 + (h1 % 1000000) * 1000000 + n),
+       username, display_name, bio,
+       -- own follower count is synced with growth_metrics below
+       CASE WHEN own THEN 0 WHEN comp THEN 20000 + h1 % 130000 ELSE 50 + h1 % 4950 END,
+       CASE WHEN own THEN 0 WHEN comp THEN 300 + h1 / 7 % 1500 ELSE 100 + h1 / 7 % 900 END,
+       0,
+       own, comp, target,
+       CASE WHEN own THEN now - 3600 ELSE now - h1 / 11 % 259200 END,
+       CASE WHEN h1 / 1000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END,
+       CASE WHEN own THEN now - 3600 ELSE now - h1 / 11 % 259200 END
+FROM a ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- tweets: ~10% own, ~30% competitors, ~60% target audience, over the last
+-- 180 days (recent-heavy).  Snowflake-style ids derived from created_at.
+-- created_at/analyzed_at have no SQL default -> always unix seconds.
+-- ---------------------------------------------------------------------------
+INSERT INTO tweets (id, account_id, text, metrics, entities, ai_analysis, created_at, analyzed_at)
+WITH RECURSIVE
+cfg AS (SELECT *, max(1, n_accounts / 3) AS n_comp FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_tweets),
+r0 AS (SELECT n, (n * 2654435761 + 11101) % 4294967296 AS a, (n * 2654435761 + 11102) % 4294967296 AS b,
+              (n * 2654435761 + 11103) % 4294967296 AS c FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2,
+                          (c + (c >> 16)) % 4294967296 AS h3 FROM r2),
+v AS (SELECT
+  '["Just passed my","Struggling with","Day 14 of studying for","Any tips for","Finally understand the hard parts of","Hot take about","Study tip for","Failed my first attempt at","Booked my exam date for","Who else is preparing for"]' AS openers,
+  '["Security+","Network+","A+ Core 1","the CCNA","AWS Solutions Architect","AZ-104","AZ-900","Linux+","CySA+","Google ACE","CCNP ENCOR","Cloud Practitioner"]' AS subjects,
+  '["SecurityPlus","NetworkPlus","CompTIA","CCNA","AWS","Azure","Azure","Linux","CySA","GoogleCloud","CCNP","AWS"]' AS tags,
+  '["security","networking","hardware","networking","cloud","cloud","cloud","linux","security","cloud","networking","cloud"]' AS topics,
+  '["subnetting questions are still killing me","the PBQs took way longer than expected","spaced repetition with practice tests made the difference","I keep mixing up TCP and UDP port numbers","OSPF and BGP finally clicked after building a home lab","the IAM policy questions were brutal","flashcards for port numbers are a lifesaver","I need better practice questions for the performance-based section","the DNS and DHCP troubleshooting scenarios were tricky","VLAN trunking is still confusing","firewall rule ordering questions were everywhere","the shared responsibility model came up a lot"]' AS details,
+  '["ITcareer","cybersecurity","networking","100DaysOfLearning","studytwitter","homelab"]' AS general),
+t1 AS (
+  SELECT r.*, cfg.now, cfg.n_comp, cfg.n_accounts,
+         CASE WHEN h1 % 100 < 10 THEN 1
+              WHEN h1 % 100 < 40 THEN 2 + h1 / 100 % cfg.n_comp
+              ELSE 2 + cfg.n_comp + h1 / 100 % (cfg.n_accounts - 1 - cfg.n_comp) END AS acct,
+         h2 % 12 AS subj,
+         cfg.now - 600 - CAST(((h3 % 100000) / 100000.0 + (h3 % 100000) / 100000.0 * (h3 / 100000 % 10000) / 10000.0) / 2.0
+                              * 15552000 AS INTEGER) AS created_ts
+  FROM r CROSS JOIN cfg),
+t2 AS (
+  SELECT t1.*, ta.id AS account_id, ta.is_own_account AS own, ta.is_competitor AS comp,
+         json_extract(v.openers, '$[' || (h2 / 12 % 10) || ']') AS opener,
+         json_extract(v.subjects, '$[' || subj || ']') AS subject,
+         json_extract(v.tags, '$[' || subj || ']') AS tag,
+         json_extract(v.topics, '$[' || subj || ']') AS topic,
+         json_extract(v.details, '$[' || (h2 / 120 % 12) || ']') AS detail,
+         json_extract(v.general, '$[' || (h2 / 1440 % 6) || ']') AS gtag,
+         CASE WHEN h2 / 8640 % 100 < 15 AND acct <> 2 + h2 / 864000 % n_comp THEN
+              (SELECT username FROM twitter_accounts WHERE rowid = 2 + h2 / 864000 % n_comp) END AS mention,
+         CASE WHEN ta.is_competitor THEN 10 + h3 % 490 WHEN ta.is_own_account THEN 5 + h3 % 195 ELSE h3 % 30 END AS likes
+  FROM t1 JOIN twitter_accounts ta ON ta.rowid = t1.acct CROSS JOIN v),
+t AS (
+  SELECT t2.*,
+         likes / 5 + h1 / 10000 % 5 AS retweets,
+         likes / 8 + h1 / 100000 % 4 AS replies,
+         (h1 / 1000000 % 100 < 75 AND created_ts < now - 1800) AS analyzed,
+         CASE WHEN h1 / 1000000 % 100 < 40 THEN 'positive' WHEN h1 / 1000000 % 100 < 55 THEN 'negative' ELSE 'neutral' END AS sentiment
+  FROM t2)
+SELECT printf('%d', ((created_ts * 1000 + h3 % 1000 - 1288834974657) << 22) + n % 4194304),
+       account_id,
+       printf('%s %s: %s. #%s #%s', opener, subject, detail, tag, gtag)
+         || CASE WHEN mention IS NOT NULL THEN ' @' || mention ELSE '' END,
+       json_object('likes', likes, 'retweets', retweets, 'replies', replies,
+                   'impressions', likes * 35 + h2 % 400 + 40, 'engagements', likes + retweets + replies),
+       json_object('hashtags', json_array(tag, gtag),
+                   'mentions', CASE WHEN mention IS NOT NULL THEN json_array(mention) ELSE json_array() END,
+                   'urls', json_array()),
+       CASE WHEN analyzed THEN json_object(
+              'sentiment', sentiment,
+              'topics', json_array(topic, lower(tag)),
+              'engagementQuality', (h3 / 10000000 % 100) / 100.0,
+              'relevanceScore', (CASE WHEN own THEN 20 ELSE 30 END + h3 / 1000 % 70) / 100.0) END,
+       created_ts,
+       CASE WHEN analyzed THEN min(created_ts + 60 + h1 % 7140, now - 60) END
+FROM t ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- engagement_opportunities: evenly spread over the analysed tweets of other
+-- accounts; recent ones are mostly still pending.  ids look like the column
+-- default (32 lowercase hex digits) but are derived, not random.
+-- ---------------------------------------------------------------------------
+INSERT INTO engagement_opportunities (id, tweet_id, account_id, opportunity_type, relevance_score,
+                                      suggested_response, ai_model_used, ai_cost, status, executed_at,
+                                      created_at)
+WITH RECURSIVE
+cfg AS (SELECT * FROM _seed_cfg),
+cand AS (
+  SELECT t.id, t.account_id, t.analyzed_at, t.ai_analysis,
+         row_number() OVER (ORDER BY t.created_at, t.id) AS rn,
+         count(*) OVER () AS cnt
+  FROM tweets t JOIN twitter_accounts a ON a.id = t.account_id
+  WHERE a.is_own_account = 0 AND t.ai_analysis IS NOT NULL),
+-- keep the first candidate of each of min(n_opportunities, cnt) equal buckets
+picked AS (
+  SELECT cand.*, (rn - 1) * min(cfg.n_opportunities, cnt) / cnt + 1 AS n, cfg.now
+  FROM cand CROSS JOIN cfg
+  WHERE rn = 1 OR (rn - 1) * min(cfg.n_opportunities, cnt) / cnt > (rn - 2) * min(cfg.n_opportunities, cnt) / cnt),
+r0 AS (SELECT picked.*, (n * 2654435761 + 12101) % 4294967296 AS a, (n * 2654435761 + 12102) % 4294967296 AS b,
+              (n * 2654435761 + 12103) % 4294967296 AS c FROM picked),
+r1 AS (SELECT r0.*, (a + (a >> 16)) * 73244475 % 4294967296 AS a1, (b + (b >> 16)) * 73244475 % 4294967296 AS b1,
+              (c + (c >> 16)) * 73244475 % 4294967296 AS c1 FROM r0),
+r2 AS (SELECT r1.*, (a1 + (a1 >> 16)) * 73244475 % 4294967296 AS a2, (b1 + (b1 >> 16)) * 73244475 % 4294967296 AS b2,
+              (c1 + (c1 >> 16)) * 73244475 % 4294967296 AS c2 FROM r1),
+r AS MATERIALIZED (SELECT n, now, id AS tweet_id, account_id, analyzed_at, ai_analysis,
+                          (a2 + (a2 >> 16)) % 4294967296 AS h1, (b2 + (b2 >> 16)) % 4294967296 AS h2,
+                          (c2 + (c2 >> 16)) % 4294967296 AS h3 FROM r2),
+v AS (SELECT
+  '["Great point! Spaced repetition plus timed practice exams is exactly what moves the needle.","Been there. Breaking the objectives into 20-question sessions helped a lot of our learners.","Congrats! The PBQs trip up almost everyone, so that is a huge win.","Subnetting gets easier with a daily 5-minute drill. Happy to share a free practice set.","Good luck on exam day! Review your weakest objective the night before, not everything.","That scenario shows up a lot. Read the last sentence of the question first."]' AS replies,
+  '["claude-3-haiku","qwen-2.5-72b","gpt-4o-mini"]' AS models),
+o AS (
+  SELECT r.*,
+         json_extract(ai_analysis, '$.relevanceScore') AS relevance,
+         CASE WHEN h1 % 100 < 60 THEN 'reply' WHEN h1 % 100 < 80 THEN 'quote' ELSE 'follow' END AS kind,
+         min(analyzed_at + 10 + h1 / 100 % 590, now - 5) AS created_ts
+  FROM r),
+s AS (
+  SELECT o.*,
+         CASE WHEN created_ts > now - 259200 THEN CASE WHEN h2 % 100 < 70 THEN 'pending' WHEN h2 % 100 < 85 THEN 'approved' ELSE 'executed' END
+              WHEN h2 % 100 < 18 THEN 'pending' WHEN h2 % 100 < 28 THEN 'approved'
+              WHEN h2 % 100 < 53 THEN 'rejected' ELSE 'executed' END AS status
+  FROM o)
+SELECT printf('%08x%08x%08x%08x', h1, h2, h3, (n * 2654435761) % 4294967296),
+       tweet_id, account_id, kind, relevance,
+       CASE WHEN kind <> 'follow' THEN json_extract(v.replies, '$[' || (h3 % 6) || ']') END,
+       json_extract(v.models, '$[' || (h3 / 6 % 3) || ']'),
+       CASE WHEN kind <> 'follow' THEN (200 + h3 / 18 % 2800) / 1000000.0 ELSE 0 END,
+       status,
+       CASE WHEN status = 'executed' THEN min(created_ts + 600 + h2 / 100 % 85800, now - 1) END,
+       CASE WHEN h1 / 100000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
+FROM s CROSS JOIN v ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- growth_metrics: one row per UTC day ending today, date = 'YYYY-MM-DD'.
+-- ---------------------------------------------------------------------------
+INSERT INTO growth_metrics (id, date, followers_count, following_count, new_followers, lost_followers,
+                            tweets_sent, engagements_made, impressions, profile_visits, engagement_rate,
+                            ai_costs, created_at)
+WITH RECURSIVE
+cfg AS (SELECT * FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_days),
+r0 AS (SELECT n, (n * 2654435761 + 13101) % 4294967296 AS a FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1 FROM r2),
+g AS (
+  SELECT r.n, r.h1, cfg.now,
+         (cfg.now / 86400 - (cfg.n_days - r.n)) * 86400 AS day_ts,
+         5 + r.n * 40 / cfg.n_days + r.h1 % 21 AS new_f,
+         r.h1 / 21 % 9 AS lost_f,
+         2 + r.h1 / 189 % 9 AS sent,
+         5 + r.h1 / 1701 % 36 AS engaged
+  FROM r CROSS JOIN cfg),
+m AS (
+  SELECT g.*,
+         1500 + sum(new_f - lost_f) OVER (ORDER BY n) AS followers,
+         (1500 + n * 12) * (80 + h1 / 61236 % 40) / 10 + sent * 300 AS impressions
+  FROM g)
+SELECT n, date(day_ts, 'unixepoch'), followers, 300 + n / 3, new_f, lost_f, sent, engaged, impressions,
+       impressions / 40 + h1 % 50,
+       (100 + h1 / 2449440 % 500) / 100.0,
+       (5 + engaged * 2 + h1 % 97) / 100.0,
+       CASE WHEN h1 / 100 % 10 = 0 THEN datetime(min(day_ts + 86100, now), 'unixepoch') ELSE min(day_ts + 86100, now) END
+FROM m ORDER BY n;
+
+UPDATE twitter_accounts
+SET followers_count = (SELECT followers_count FROM growth_metrics ORDER BY date DESC LIMIT 1),
+    following_count = (SELECT following_count FROM growth_metrics ORDER BY date DESC LIMIT 1)
+WHERE is_own_account = 1;
+
+UPDATE twitter_accounts
+SET tweet_count = x.n + 150 + twitter_accounts.followers_count % 1000
+FROM (SELECT account_id, count(*) AS n FROM tweets GROUP BY account_id) AS x
+WHERE x.account_id = twitter_accounts.id;
+
+-- ---------------------------------------------------------------------------
+-- voice_profiles (fixed, 3 rows; the first one is active)
+-- ---------------------------------------------------------------------------
+INSERT INTO voice_profiles (id, name, description, tone, topics, vocabulary, examples, voice_data,
+                            is_active, created_at, updated_at)
+SELECT id, name, description, tone, topics, vocabulary, examples,
+       json_object('tone', tone, 'topics', json(topics), 'vocabulary', json(vocabulary), 'examples', json(examples)),
+       is_active,
+       CASE WHEN id = 2 THEN datetime(ts, 'unixepoch') ELSE ts END,
+       CASE WHEN id = 2 THEN datetime(ts, 'unixepoch') ELSE ts + 86400 * 12 END
+FROM (
+  SELECT 1 AS id, 'PingToPass Default' AS name, 'Friendly, encouraging study buddy voice used for replies.' AS description,
+         'friendly' AS tone, '["CompTIA","CCNA","AWS","study tips"]' AS topics,
+         '["practice","objective","exam day","you got this"]' AS vocabulary,
+         '["Nice work! Try a 20-question session on your weakest objective next.","Exam tomorrow? Sleep beats cramming."]' AS examples,
+         1 AS is_active, (SELECT now FROM _seed_cfg) - 200 * 86400 AS ts
+  UNION ALL
+  SELECT 2, 'Technical Deep-Dive', 'Precise, technical explanations for networking and security threads.',
+         'technical', '["subnetting","OSPF","PKI","IAM"]', '["per RFC","in practice","edge case"]',
+         '["A /27 gives you 30 usable hosts: 32 addresses minus network and broadcast."]',
+         0, (SELECT now FROM _seed_cfg) - 150 * 86400
+  UNION ALL
+  SELECT 3, 'Casual Motivator', 'Short, upbeat replies for milestone posts.',
+         'casual', '["career change","first cert","milestones"]', '["lets go","huge","proud of you"]',
+         '["Huge! First cert is the hardest one.","Lets go! What is next on the list?"]',
+         0, (SELECT now FROM _seed_cfg) - 90 * 86400);
+
+-- ---------------------------------------------------------------------------
+-- ai_generation_log: question generation / explanation enhancement (linked
+-- to exams, objectives, questions, staff users) and twitter replies (linked
+-- to opportunities), over the last 180 days.
+-- ---------------------------------------------------------------------------
+INSERT INTO ai_generation_log (id, purpose, model, prompt_tokens, completion_tokens, total_tokens, cost_cents,
+                               exam_id, objective_id, question_ids, tweet_id, opportunity_id, success,
+                               error_message, generation_time_ms, request_id, user_id, ip_address, user_agent,
+                               created_at)
+WITH RECURSIVE
+cfg AS (SELECT *, (SELECT count(*) FROM engagement_opportunities) AS n_opp FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_ai_logs),
+r0 AS (SELECT n, (n * 2654435761 + 14101) % 4294967296 AS a, (n * 2654435761 + 14102) % 4294967296 AS b FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2 FROM r2),
+ob AS (SELECT objective_id, min(id) AS lo, max(id) AS hi FROM questions GROUP BY objective_id),
+l1 AS (
+  SELECT r.*, cfg.now, cfg.n_users, cfg.n_objectives, cfg.n_opp,
+         CASE WHEN h1 % 100 < 50 THEN 'question_generation' WHEN h1 % 100 < 70 OR cfg.n_opp = 0 THEN 'explanation_enhancement'
+              ELSE 'twitter_reply' END AS purpose,
+         CASE h1 / 100 % 3 WHEN 0 THEN 'qwen-2.5-72b' WHEN 1 THEN 'claude-3-haiku' ELSE 'gpt-4o-mini' END AS model,
+         400 + h1 / 300 % 2100 AS pt,
+         150 + h2 % 1650 AS ct,
+         1 + h2 / 1650 % cfg.n_objectives AS obj,
+         (h2 / 100000 % 100 >= 4) AS ok,
+         cfg.now - 60 - CAST(((h2 % 100000) / 100000.0 + (h2 % 100000) / 100000.0 * (h1 / 100 % 10000) / 10000.0) / 2.0
+                             * 15552000 AS INTEGER) AS created_ts
+  FROM r CROSS JOIN cfg),
+l AS (
+  SELECT l1.*, o.exam_id, ob.lo, ob.hi,
+         eo.id AS opp_id, eo.tweet_id
+  FROM l1 JOIN objectives o ON o.id = l1.obj JOIN ob ON ob.objective_id = l1.obj
+  LEFT JOIN engagement_opportunities eo ON l1.purpose = 'twitter_reply' AND eo.rowid = 1 + l1.h2 % l1.n_opp)
+SELECT n, purpose, model, pt, CASE WHEN ok THEN ct ELSE 0 END, pt + CASE WHEN ok THEN ct ELSE 0 END,
+       (pt * CASE model WHEN 'qwen-2.5-72b' THEN 90 WHEN 'claude-3-haiku' THEN 25 ELSE 15 END
+        + CASE WHEN ok THEN ct ELSE 0 END * CASE model WHEN 'qwen-2.5-72b' THEN 90 WHEN 'claude-3-haiku' THEN 125 ELSE 60 END) / 1000000.0,
+       CASE WHEN purpose <> 'twitter_reply' THEN exam_id END,
+       CASE WHEN purpose <> 'twitter_reply' THEN obj END,
+       CASE WHEN NOT ok OR purpose = 'twitter_reply' THEN NULL
+            WHEN purpose = 'explanation_enhancement' THEN json_array(lo + h1 % (hi - lo + 1))
+            ELSE json_array(lo + h1 % (hi - lo + 1), min(hi, lo + h1 % (hi - lo + 1) + 1), min(hi, lo + h1 % (hi - lo + 1) + 2)) END,
+       tweet_id, opp_id,
+       ok,
+       CASE WHEN NOT ok THEN CASE h1 / 30000 % 3 WHEN 0 THEN 'Rate limit exceeded (429)' WHEN 1 THEN 'Upstream timeout after 30000 ms'
+                             ELSE 'Model response was not valid JSON' END END,
+       800 + h2 / 10000 % 24200,
+       printf('req_%08x%04x', h1, n % 65536),
+       CASE WHEN purpose <> 'twitter_reply' THEN 1 + h1 / 900 % min(5, n_users) END,
+       CASE WHEN purpose <> 'twitter_reply' THEN printf('10.0.%d.%d', h2 / 7 % 256, h2 / 1792 % 254 + 1) END,
+       CASE WHEN purpose <> 'twitter_reply' THEN 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15'
+            ELSE 'pingtopass-worker/1.4' END,
+       CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
+FROM l ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- audit_log over the last 90 days.
+-- ---------------------------------------------------------------------------
+INSERT INTO audit_log (id, user_id, ip_address, user_agent, session_id, action, entity_type, entity_id,
+                       old_values, new_values, metadata, request_id, method, path, success, error_code,
+                       error_message, created_at)
+WITH RECURSIVE
+cfg AS (SELECT * FROM _seed_cfg),
+seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq, cfg WHERE n < cfg.n_audit),
+r0 AS (SELECT n, (n * 2654435761 + 15101) % 4294967296 AS a, (n * 2654435761 + 15102) % 4294967296 AS b FROM seq),
+r1 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r0),
+r2 AS (SELECT n, (a + (a >> 16)) * 73244475 % 4294967296 AS a, (b + (b >> 16)) * 73244475 % 4294967296 AS b FROM r1),
+r AS MATERIALIZED (SELECT n, (a + (a >> 16)) % 4294967296 AS h1, (b + (b >> 16)) % 4294967296 AS h2 FROM r2),
+acts(lo, hi, action, entity_type, method, path) AS (VALUES
+  (0,  45, 'user.login',         'user',     'POST',  '/api/auth/login'),
+  (45, 55, 'user.logout',        'user',     'POST',  '/api/auth/logout'),
+  (55, 70, 'session.start',      'session',  'POST',  '/api/sessions'),
+  (70, 75, 'test.complete',      'test',     'POST',  '/api/tests/complete'),
+  (75, 80, 'question.create',    'question', 'POST',  '/api/admin/questions'),
+  (80, 85, 'question.review',    'question', 'PATCH', '/api/admin/questions/review'),
+  (85, 89, 'payment.success',    'payment',  'POST',  '/api/webhooks/stripe'),
+  (89, 95, 'user.update',        'user',     'PATCH', '/api/users/me'),
+  (95, 100,'twitter.engagement', 'tweet',    'POST',  '/api/admin/twitter/engage')),
+a1 AS (
+  SELECT r.*, cfg.now, cfg.n_users, cfg.n_questions, cfg.n_sessions, cfg.n_tests,
+         h1 % 100 AS sel,
+         cfg.now - 30 - h2 % 7776000 AS created_ts,
+         (h1 / 100 % 100 >= 3) AS ok
+  FROM r CROSS JOIN cfg),
+a AS (
+  SELECT a1.*, acts.action, acts.entity_type, acts.method, acts.path,
+         CASE WHEN acts.action IN ('question.create', 'question.review') THEN 1 + h1 / 10000 % min(5, n_users)
+              WHEN acts.action = 'twitter.engagement' THEN 1
+              ELSE 1 + h1 / 10000 % n_users END AS uid
+  FROM a1 JOIN acts ON a1.sel >= acts.lo AND a1.sel < acts.hi)
+SELECT n, uid,
+       printf('%d.%d.%d.%d', 24 + h2 / 7776000 % 200, h1 / 1000 % 256, h2 / 13 % 256, 1 + h1 / 7 % 254),
+       CASE h2 / 3 % 3 WHEN 0 THEN 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36'
+                       WHEN 1 THEN 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148'
+                       ELSE 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0' END,
+       printf('sess_%08x%04x', (uid * 2654435761 + created_ts / 86400) % 4294967296, uid % 65536),
+       action, entity_type,
+       CASE entity_type WHEN 'user' THEN CAST(uid AS TEXT)
+                        WHEN 'question' THEN CAST(1 + h2 / 100 % n_questions AS TEXT)
+                        WHEN 'session' THEN CAST(1 + h2 / 100 % n_sessions AS TEXT)
+                        WHEN 'test' THEN CAST(1 + h2 / 100 % n_tests AS TEXT)
+                        WHEN 'payment' THEN printf('pi_%08X%06X', h1, h2 % 16777216)
+                        ELSE printf('%d', 1700000000000000000 + h2) END,
+       CASE action WHEN 'question.review' THEN '{"reviewStatus":"pending"}'
+                   WHEN 'user.update' THEN '{"timezone":"UTC","preferredLanguage":"en"}' END,
+       CASE action WHEN 'question.review' THEN '{"reviewStatus":"approved"}'
+                   WHEN 'user.update' THEN '{"timezone":"America/New_York","preferredLanguage":"en"}'
+                   WHEN 'question.create' THEN json_object('difficulty', 1 + h2 % 5, 'aiGenerated', json(CASE WHEN h2 % 2 = 0 THEN 'true' ELSE 'false' END)) END,
+       CASE action WHEN 'user.login' THEN json_object('provider', CASE WHEN h2 % 10 < 7 THEN 'google' ELSE 'email' END)
+                   WHEN 'payment.success' THEN json_object('amountCents', 2900 + (h2 % 3) * 1000, 'currency', 'usd')
+                   WHEN 'test.complete' THEN json_object('score', (40 + h2 % 55) / 100.0) END,
+       printf('req_%08x%04x', h2, n % 65536),
+       method, path,
+       ok,
+       CASE WHEN NOT ok THEN CASE WHEN action = 'user.login' THEN 'AUTH_FAILED' ELSE 'INTERNAL_ERROR' END END,
+       CASE WHEN NOT ok THEN CASE WHEN action = 'user.login' THEN 'Invalid credentials' ELSE 'Unexpected error, please retry' END END,
+       CASE WHEN h1 / 1000000 % 10 = 0 THEN datetime(created_ts, 'unixepoch') ELSE created_ts END
+FROM a ORDER BY n;
+
+-- ---------------------------------------------------------------------------
+-- Empty the scratch tables again (they are TEMP: nothing reaches the file).
+-- ---------------------------------------------------------------------------
+DELETE FROM _seed_ua;
+DELETE FROM _seed_pool;
+DELETE FROM _seed_pool_exam;
+DELETE FROM _seed_pool_obj;
+
 COMMIT;

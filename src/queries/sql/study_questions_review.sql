@@ -40,7 +40,7 @@ SELECT q.id, q.exam_id, q.objective_id, q.text, q.type, q.answers, q.explanation
        (CASE WHEN typeof(q.updated_at) = 'text' THEN unixepoch(q.updated_at) ELSE q.updated_at END) AS updated_at,
        o.name AS objective_name, o.code AS objective_code
   FROM missed m
-  JOIN questions q ON q.id = m.question_id
+ CROSS JOIN questions q ON q.id = m.question_id
   JOIN objectives o ON o.id = q.objective_id
  WHERE q.exam_id = ?2 AND q.is_active = 1 AND q.review_status = 'approved'
    AND q.difficulty BETWEEN ?3 AND ?4

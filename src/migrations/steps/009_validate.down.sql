@@ -1,0 +1,1 @@
+-- 009 down: step 009 only reads (an FTS integrity check and a SELECT); there is nothing to undo.
