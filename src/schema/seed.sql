@@ -1,3 +1,114 @@
+-- PingToPass synthetic seed data (pure SQL, deterministic)
+--
+-- INPUT  The caller creates and fills, on the same connection, before running
+--        this file against an EMPTY database created by app_schema.sql:
+--          CREATE TEMP TABLE seed_params(scale REAL NOT NULL, now INTEGER NOT NULL);
+--          INSERT INTO seed_params VALUES (1.0, <unix seconds at seed time>);
+--        Every timestamp is relative to `now`, so "today", "last 7 days" and
+--        "last 60 days" always have data.  Same (scale, now) => byte-identical
+--        rows (checked: SQLite 3.40.1 CLI and libSQL's SQLite 3.47.0 produce the
+--        same .dump).  No random(), no randomblob(), no round() (its tie
+--        handling changed between SQLite versions; rounding is done with
+--        CAST(x * 10^d + 0.5 AS INTEGER) / 10^d instead).
+--
+-- RUN    The file has its own BEGIN ... COMMIT, so run it on a connection that
+--        is not inside a transaction (sqlite3 CLI, or execute_batch in libSQL).
+--        It inserts explicit ids, so it only works on empty tables (the caller
+--        checks); it never drops anything.  Works with foreign_keys ON (libSQL's
+--        default) or OFF; parents are always inserted first.
+--        Connection-local helpers it leaves behind: TEMP VIEW _seed_cfg and
+--        TEMP TABLEs _seed_pool, _seed_pool_exam, _seed_pool_obj, _seed_ua
+--        (emptied at the end; they disappear with the connection).
+--        Needs SQLite >= 3.35 (window functions, UPDATE ... FROM,
+--        AS MATERIALIZED, JSON functions); no math functions, no FTS.
+--
+-- PSEUDO-RANDOMNESS  For row number n and a per-use salt S:
+--          x0 = (n * 2654435761 + S) mod 2^32
+--          x1 = ((x0 + (x0 >> 16)) * 73244475) mod 2^32,  x2 = same on x1
+--          h  = (x2 + (x2 >> 16)) mod 2^32
+--        (a multiply/shift mixer; products stay below 2^63, so SQLite never
+--        falls back to floating point).  Independent fields are taken from
+--        different digits of h (h % 100, h / 100 % 12, ...) or from hashes
+--        with other salts.
+--
+-- SIZES at scale s (rounded, with minimums so that tiny scales still work):
+--   exams               10 s (>= 1)    12 real certifications (A+, Network+,
+--                                      Security+, CCNA, SAA-C03, AZ-900, AZ-104,
+--                                      ACE, Linux+, CySA+, CLF-C02, ENCOR), then
+--                                      synthetic "PTP-nnnn" exams
+--   objectives          80 s (>= exams) contiguous blocks per exam; first half
+--                                      top-level domains "1.0".., rest
+--                                      sub-objectives "1.1".. with parent_id
+--   questions           20000 s (>= 2 per objective), contiguous per objective
+--   users               5000 s (>= 1)  user 1 admin, users 2-5 moderators
+--   user_progress       15000 s, capped at users*exams, >= users; unique
+--                                      (user, exam); each user has 1..exams rows
+--   study_sessions      20000 s
+--   test_attempts       250 s
+--   user_answers        ~200000 s (sessions ~184k + mock exams ~16k at s = 1)
+--   twitter_accounts    12 s (>= 3)    1 own, ~1/3 competitors, rest audience
+--   tweets              20000 s (>= 10)
+--   engagement_opp.     3000 s (>= 5)
+--   growth_metrics      365 s days (>= 7), one row per UTC day ending today
+--   voice_profiles      3
+--   ai_generation_log   2000 s (>= 5)
+--   audit_log           5000 s (>= 10)
+--
+-- DISTRIBUTIONS
+--   users        sign-ups over the last 2 years, accelerating (ids follow
+--                sign-up order); 70% google / 30% email provider; 75% free,
+--                22% premium, 3% enterprise; 97% active.
+--   questions    80% multiple_choice (4 options), 12% multi_select (5 options,
+--                2 correct), 8% true_false; answers = JSON array of
+--                {"id","text","isCorrect"}; difficulty 1..5 = 10/25/35/20/10%;
+--                text 120-290 chars from a small IT vocabulary (DNS, DHCP,
+--                VLAN, firewall, subnet, TLS certificate, IAM role, ...);
+--                tags = ["topic","category","vendor"(,"advanced")]; ~83%
+--                approved, ~9% inactive (incl. all rejected), ~6% beta, 40% AI
+--                generated.  Questions created in the last 60 days are never
+--                servable (pending or beta), so no answer predates its question.
+--                "Servable" = is_active AND NOT is_beta AND approved (~74%).
+--   sessions     users drawn 40% uniformly / 60% squared-uniform (power users,
+--                permuted over sign-up order): top 10% of users give ~1/3 of
+--                all answers; mode practice 55 / review 15 / speed_drill 10 /
+--                weak_areas 12 / custom 8%; 5/10/15/20 questions; start within
+--                the last 60 days (and after sign-up), recent-heavy (~27% of
+--                answers in the last 7 days); 84% completed, 9% abandoned,
+--                others paused/active (active only in the last 2 days).
+--   answers      one per session slot / mock-exam question; time_spent 5..180 s;
+--                P(correct) = 0.76 - 0.06*(difficulty-1) + user skill (+-0.12)
+--                + 0.05 per earlier attempt of the same question (max 0.15)
+--                + 0.03 review mode / + 0.06 mock exam  => ~65% correct;
+--                selected_answer agrees with the question's answers JSON
+--                ('b', or '["a","c"]' for multi_select); attempt_number and
+--                days_since_last_seen from the user's earlier answers; ids grow
+--                with answered_at.
+--   tests        full-length mock exams over servable questions; 80%
+--                completed, 14% abandoned, 6% in progress (started < 1 h ago).
+--   progress     answers of the last 60 days + for ~half the rows (accounts
+--                older than 90 days) a synthetic earlier history, so about a
+--                third of the rows have total_questions_seen > 50 (leaderboard);
+--                readiness_score 0..100, accuracies/scores 0..1 fractions.
+--   twitter      tweets over the last 180 days (recent-heavy), 10% own / 30%
+--                competitors / 60% audience, ~75% analysed (ai_analysis JSON);
+--                opportunities on analysed non-own tweets, ~20% pending overall
+--                (70% of the last 3 days' ones, 18% of older ones); followers
+--                grow daily.
+--   Stats derived at the end from the inserted rows: study_sessions totals,
+--   streaks and objective_scores; test scores/pass/breakdown; questions
+--   total_attempts / correct_attempts / avg_time_seconds; exams pass_rate /
+--   avg_score; user_progress; users last_login / login_count.
+--
+-- TIMESTAMPS  Integer columns in drizzle 'timestamp' mode hold unix seconds.
+--   Columns whose SQL default is CURRENT_TIMESTAMP hold, in ~10% of rows, the
+--   text 'YYYY-MM-DD HH:MM:SS' (UTC) instead, as when the default filled them:
+--   users/exams/questions/user_progress/twitter_accounts/voice_profiles
+--   created_at+updated_at, objectives/engagement_opportunities/growth_metrics/
+--   ai_generation_log/audit_log created_at, study_sessions.created_at,
+--   test_attempts.started_at, user_answers.answered_at.  Rows updated later
+--   by the app (answered questions, active progress rows) have an integer
+--   updated_at.  All other timestamps are integers; user_progress
+--   last_study_date/last_test_date and growth_metrics.date are 'YYYY-MM-DD'.
 BEGIN;
 
 -- ---------------------------------------------------------------------------

@@ -1,3 +1,2 @@
--- 004 down: drops the Twitter indexes.
-DROP INDEX IF EXISTS idx_growth_metrics_analytics;
+-- 004 down: drops the Twitter index.
 DROP INDEX IF EXISTS idx_opportunities_pending_queue;

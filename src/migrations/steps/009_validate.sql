@@ -22,7 +22,6 @@ WITH expected(step, type, name) AS (VALUES
     ('003', 'index', 'idx_user_answers_progress_last_miss'),
     ('003', 'index', 'idx_user_progress_leaderboard'),
     ('004', 'index', 'idx_opportunities_pending_queue'),
-    ('004', 'index', 'idx_growth_metrics_analytics'),
     ('005', 'table', 'questions_fts'),
     ('006', 'trigger', 'questions_fts_insert'),
     ('006', 'trigger', 'questions_fts_delete'),

@@ -3,15 +3,19 @@
 -- Eligible questions: exam ?2, is_active = 1, review_status = 'approved', difficulty between ?3 and
 -- ?4, objective in the JSON array ?5 (NULL = every objective), and not answered by user ?1 within the
 -- last ?6 hours (answered_at may be unix seconds or 'YYYY-MM-DD HH:MM:SS' text; both are compared as
--- unix seconds).  Returns at most ?7 of them, in random order, without sorting the exam:
+-- unix seconds).  Returns min(?7, number of eligible questions) of them, in random order, without
+-- sorting the exam (the original's ORDER BY RANDOM() sorted every eligible question):
 --   * every question has a fixed pseudo-random sample key  (id * 2654435761) % 4294967296
 --     (a bijection of 32-bit ids, spread evenly over [0, 2^32)), indexed per exam;
---   * the seed ?8 is turned into ?7 + 4 random points in [0, 2^32); each point picks the first
---     eligible question whose key is >= the point (wrapping around to the smallest key), i.e. one
---     index seek and a short walk per point;
---   * duplicates are removed; only if fewer than ?7 distinct questions came out (small pools),
---     the walk from the first point (wrapping around) fills up the rest.
---   The same seed gives the same sample; the caller passes a fresh random seed per request.
+--   * the seed ?8 gives ?7 / 4 + 2 random points in [0, 2^32); from each point the next 4 eligible
+--     questions in key order are taken (one index seek and a short walk per point; a run that
+--     reaches the largest key wraps around to the smallest); runs of 4 rather than single picks
+--     keep every question's chance of being drawn close to uniform (a single pick favours the
+--     questions behind large gaps in the key space);
+--   * duplicates are removed; only if fewer than ?7 distinct questions came out (small pools), the
+--     walk from the first point (wrapping around) fills up the rest;
+--   * the chosen rows are shuffled by a hash of (id, seed) (a sort of <= ?7 rows).
+--   The same seed gives the same result; the caller passes a fresh random seed per request.
 --
 -- Parameters:
 --   ?1 user_id              INTEGER
@@ -42,37 +46,51 @@ WITH RECURSIVE
   seq(k, a) AS (
     SELECT 1, ((abs(coalesce(?8, 0)) % 4294967296) + 2654435761) % 4294967296
     UNION ALL
-    SELECT k + 1, (a + 2654435761) % 4294967296 FROM seq WHERE k < ?7 + 4
+    SELECT k + 1, (a + 2654435761) % 4294967296 FROM seq WHERE k < ?7 / 4 + 2
   ),
   mix1(k, b) AS (SELECT k, ((a + (a >> 16)) * 73244475) % 4294967296 FROM seq),
   mix2(k, c) AS (SELECT k, ((b + (b >> 16)) * 73244475) % 4294967296 FROM mix1),
   pts(k, p) AS MATERIALIZED (SELECT k, (c + (c >> 16)) % 4294967296 FROM mix2),
-  picks(k, id) AS (
-    SELECT pts.k, coalesce(
-      (SELECT q.id FROM questions q
-        WHERE q.exam_id = ?2 AND q.is_active = 1 AND q.review_status = 'approved'
-          AND ((q.id * 2654435761) % 4294967296) >= pts.p
-          AND +q.difficulty BETWEEN ?3 AND ?4
-          AND (?5 IS NULL OR +q.objective_id IN (SELECT value FROM json_each(?5)))
-          AND NOT EXISTS (
-                SELECT 1 FROM user_answers ua
-                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                   AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
-                       >= (SELECT cutoff FROM cfg))
-        ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT 1),
-      (SELECT q.id FROM questions q
-        WHERE q.exam_id = ?2 AND q.is_active = 1 AND q.review_status = 'approved'
-          AND +q.difficulty BETWEEN ?3 AND ?4
-          AND (?5 IS NULL OR +q.objective_id IN (SELECT value FROM json_each(?5)))
-          AND NOT EXISTS (
-                SELECT 1 FROM user_answers ua
-                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                   AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
-                       >= (SELECT cutoff FROM cfg))
-        ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT 1))
-    FROM pts
+  -- a run of up to 4 consecutive eligible questions (in sample-key order) from each point
+  runs(k, ids) AS MATERIALIZED (
+    SELECT pts.k,
+           (SELECT json_group_array(x.id) FROM (
+              SELECT q.id FROM questions q
+               WHERE q.exam_id = ?2 AND q.is_active = 1 AND q.review_status = 'approved'
+                AND ((q.id * 2654435761) % 4294967296) >= pts.p
+                AND +q.difficulty BETWEEN ?3 AND ?4
+                AND (?5 IS NULL OR +q.objective_id IN (SELECT value FROM json_each(?5)))
+                AND NOT EXISTS (
+                      SELECT 1 FROM user_answers ua
+                       WHERE ua.user_id = ?1 AND ua.question_id = q.id
+                         AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                             >= (SELECT cutoff FROM cfg))
+               ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT 4) AS x)
+      FROM pts
   ),
-  uniq(id, ord) AS MATERIALIZED (SELECT id, min(k) FROM picks WHERE id IS NOT NULL GROUP BY id),
+  -- the first 4 eligible keys: where runs that reach the end of the key space wrap around to
+  head(ids) AS MATERIALIZED (
+    SELECT json_group_array(x.id) FROM (
+      SELECT q.id FROM questions q
+       WHERE q.exam_id = ?2 AND q.is_active = 1 AND q.review_status = 'approved'
+         AND +q.difficulty BETWEEN ?3 AND ?4
+         AND (?5 IS NULL OR +q.objective_id IN (SELECT value FROM json_each(?5)))
+         AND NOT EXISTS (
+               SELECT 1 FROM user_answers ua
+                WHERE ua.user_id = ?1 AND ua.question_id = q.id
+                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                      >= (SELECT cutoff FROM cfg))
+       ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT 4) AS x
+  ),
+  candidates(id, ord) AS (
+    SELECT j.value, r.k * 8 + j.key FROM runs r, json_each(r.ids) j
+    UNION ALL
+    SELECT j.value, r.k * 8 + json_array_length(r.ids) + j.key
+      FROM runs r, head h, json_each(h.ids) j
+     WHERE json_array_length(r.ids) + j.key < 4
+  ),
+  uniq(id, ord) AS MATERIALIZED (SELECT id, min(ord) FROM candidates GROUP BY id),
+  -- only when the runs overlapped too much (small pools): walk on from the first point
   fill(id, ord) AS (
     SELECT id, ord FROM (
       SELECT q.id, 8589934592 + ((q.id * 2654435761) % 4294967296) AS ord
@@ -120,4 +138,4 @@ SELECT q.id, q.exam_id, q.objective_id, q.text, q.type, q.answers, q.explanation
   FROM chosen c
   JOIN questions q ON q.id = c.id
   JOIN objectives o ON o.id = q.objective_id
- ORDER BY c.ord;
+ ORDER BY ((c.id + (abs(coalesce(?8, 0)) % 4294967296)) * 2654435761) % 4294967296, c.id;

@@ -35,7 +35,7 @@ WITH RECURSIVE
   user_accuracy(objective_id, accuracy) AS (
     SELECT q.objective_id, avg(ua.is_correct <> 0)
       FROM user_answers ua
-      JOIN questions q ON q.id = ua.question_id
+     CROSS JOIN questions q ON q.id = ua.question_id   -- drive from the user's answers, not the exam
      WHERE ua.user_id = ?1 AND q.exam_id = ?2
      GROUP BY q.objective_id
   ),
