@@ -32,9 +32,11 @@ CREATE INDEX IF NOT EXISTS idx_questions_study_weak_areas
                 ((id * 2654435761) % 4294967296), difficulty)
   WHERE is_active = 1 AND review_status = 'approved';
 
--- study_questions_weak_areas.sql (the user's accuracy per objective, index-only) and
--- record_answer_insert.sql (attempt number / days since last seen); also usable for the
--- recent-answer exclusion of every study mode: (user, question, answer time) range seek.
+-- study_questions_practice.sql (and the other study modes except review): the recent-answer
+-- exclusion, a range seek on (user, question, answer time >= now - N hours) instead of reading
+-- every answer of the user to the question; index-only.  Also covers record_answer_insert.sql
+-- (attempt number / days since last seen) and the user's per-objective accuracy in
+-- study_questions_weak_areas.sql.
 CREATE INDEX IF NOT EXISTS idx_user_answers_study_recent
   ON user_answers (user_id, question_id,
                    (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END),

@@ -21,7 +21,8 @@ CREATE INDEX IF NOT EXISTS idx_user_answers_progress_timeline
                    question_id, is_correct, time_spent_seconds);
 
 -- user_progress.sql (last_miss): the user's latest wrong answers first, without walking the
--- correct ones.
+-- correct ones.  (Being user-led and holding question_id and is_correct, the planner also reads the
+-- user's per-objective accuracy of study_questions_weak_areas.sql from it.)
 CREATE INDEX IF NOT EXISTS idx_user_answers_progress_last_miss
   ON user_answers (user_id, is_correct,
                    (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END),

@@ -8,8 +8,11 @@
 
 -- pending_opportunities.sql: pending opportunities by creation time (as unix seconds, text or
 -- integer alike) for the not-expired range, covering the ranking inputs (relevance, account) and
--- the tweet to join.
+-- the tweet to join.  status leads although the index only holds 'pending' rows: with an equality
+-- on it the planner prefers this index to the app's idx_opportunities_status_created even without
+-- ANALYZE statistics (with a range alone it would not).
 CREATE INDEX IF NOT EXISTS idx_opportunities_pending_queue
-  ON engagement_opportunities ((CASE WHEN typeof(created_at) = 'text' THEN unixepoch(created_at) ELSE created_at END),
+  ON engagement_opportunities (status,
+                               (CASE WHEN typeof(created_at) = 'text' THEN unixepoch(created_at) ELSE created_at END),
                                relevance_score, account_id, tweet_id)
   WHERE status = 'pending';

@@ -14,9 +14,9 @@
 --   engagement_rate REAL, cost_per_follower REAL, rolling_avg_followers REAL,
 --   rolling_avg_costs REAL.
 --
--- Index: growth_metrics_date_unique (app schema): range on date (about ?1 + 7 rows).  No index of
--- step 004: any new index led by date would repeat the app's date indexes as a prefix, for a table
--- that grows by one row a day.
+-- Index: the app's date indexes (growth_metrics_date_unique, idx_metrics_date, idx_metrics_costs;
+-- the planner picks one): a range of about ?1 + 7 rows.  No index of step 004: any new index led by
+-- date would repeat the app's date indexes as a prefix, for a table that grows by one row a day.
 WITH
   bounds(start_date) AS MATERIALIZED (SELECT date('now', printf('-%d days', ?1))),
   lower_bound(d) AS MATERIALIZED (

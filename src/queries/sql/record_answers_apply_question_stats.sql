@@ -5,7 +5,8 @@
 -- total_attempts += ?2; correct_attempts += ?3;
 -- avg_time_seconds (INTEGER) = round((old_avg * old_n + time_sum + old_avg * (count - timed_count))
 --                                    / (old_n + count))
--- in REAL arithmetic: the exact mean over old and new answers, rounded to the nearest second; answers
+-- in REAL arithmetic: the exact mean over old and new answers, rounded to the nearest second (halves
+-- up, as CAST(x + 0.5 AS INTEGER), the same in every SQLite version); answers
 -- without a time (count - timed_count of them) count as the current mean.  NULL counters count as 0.
 -- updated_at = now (unix seconds).  A batch with ?2 <= 0 changes nothing.
 --
@@ -23,10 +24,10 @@
 UPDATE questions
    SET total_attempts   = coalesce(total_attempts, 0) + ?2,
        correct_attempts = coalesce(correct_attempts, 0) + coalesce(?3, 0),
-       avg_time_seconds = CAST(round((coalesce(avg_time_seconds, 0) * 1.0
-                                        * (coalesce(total_attempts, 0) + ?2 - coalesce(?5, ?2))
-                                      + coalesce(?4, 0))
-                                     / (coalesce(total_attempts, 0) + ?2)) AS INTEGER),
+       avg_time_seconds = CAST((coalesce(avg_time_seconds, 0) * 1.0
+                                   * (coalesce(total_attempts, 0) + ?2 - coalesce(?5, ?2))
+                                 + coalesce(?4, 0))
+                                / (coalesce(total_attempts, 0) + ?2) + 0.5 AS INTEGER),
        updated_at       = unixepoch('now')
  WHERE id = ?1 AND ?2 > 0
 RETURNING id, total_attempts, correct_attempts, avg_time_seconds;

@@ -12,7 +12,7 @@
 --   avg_time_seconds   REAL mean of time_spent_seconds over the answers that have a time (NULL if none)
 --   total_time_seconds INTEGER sum of time_spent_seconds (0 if none)
 --   flagged_count      INTEGER answers flagged by the user
---   objective_scores   TEXT JSON object {"<objective id>": accuracy rounded to 2 decimals, ...}
+--   objective_scores   TEXT JSON object {"<objective id>": accuracy rounded to 2 decimals, halves up, ...}
 --                      ('{}' when there are no answers); values are JSON numbers, not strings.
 --
 -- Index: idx_user_answers_session_progress (003_progress_indexes): the session's answers,
@@ -24,7 +24,7 @@ SELECT s.id AS session_id, s.user_id, s.exam_id,
        sum(po.t_sum) * 1.0 / sum(po.t_n) AS avg_time_seconds,
        coalesce(sum(po.t_sum), 0) AS total_time_seconds,
        coalesce(sum(po.f), 0) AS flagged_count,
-       json_group_object(CAST(po.objective_id AS TEXT), round(po.c * 1.0 / po.n, 2))
+       json_group_object(CAST(po.objective_id AS TEXT), CAST(po.c * 100.0 / po.n + 0.5 AS INTEGER) / 100.0)
          FILTER (WHERE po.objective_id IS NOT NULL) AS objective_scores
   FROM study_sessions s
   LEFT JOIN (

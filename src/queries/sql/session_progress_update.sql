@@ -3,7 +3,7 @@
 --
 -- Sets total_questions, correct_answers, accuracy (fraction 0..1), avg_time_per_question (mean
 -- seconds over answers with a time), time_spent_seconds (sum of answer times), flagged_questions,
--- objective_scores (JSON object {"<objective id>": accuracy rounded to 2 decimals}) and
+-- objective_scores (JSON object {"<objective id>": accuracy rounded to 2 decimals, halves up}) and
 -- last_activity = now (unix seconds).  A session without answers is left unchanged and no row is
 -- returned (as the original did: it returned null).
 --
@@ -28,7 +28,7 @@ UPDATE study_sessions
        last_activity         = unixepoch('now')
   FROM (SELECT sum(po.n) AS n, sum(po.c) AS c, sum(po.t_sum) AS t_sum, sum(po.t_n) AS t_n,
                sum(po.f) AS f,
-               json_group_object(CAST(po.objective_id AS TEXT), round(po.c * 1.0 / po.n, 2)) AS scores
+               json_group_object(CAST(po.objective_id AS TEXT), CAST(po.c * 100.0 / po.n + 0.5 AS INTEGER) / 100.0) AS scores
           FROM (SELECT q.objective_id,
                        count(*) AS n,
                        sum(ua.is_correct <> 0) AS c,

@@ -27,9 +27,11 @@
 -- as unix seconds, answers/tags/diagram_data JSON text, ai_generated/is_active/is_beta 0/1, plus
 -- objective_name, objective_code), in the order above.
 --
--- Index: idx_questions_study_weak_areas (002_study_indexes) for the per-objective walks;
--- idx_user_answers_study_recent (002) for the user's per-objective accuracy (index-only); the
--- recent-answer exclusion as in study_questions_practice.sql.
+-- Index: idx_questions_study_weak_areas (002_study_indexes) for the per-objective walks; the user's
+-- per-objective accuracy is read index-only from a user-led index that holds question_id and
+-- is_correct (the planner takes idx_user_answers_progress_last_miss of 003 or
+-- idx_user_answers_study_recent of 002); the recent-answer exclusion as in
+-- study_questions_practice.sql.
 WITH RECURSIVE
   cfg(cutoff) AS MATERIALIZED (SELECT unixepoch('now') - ?6 * 3600),
   user_accuracy(objective_id, accuracy) AS (
