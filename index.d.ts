@@ -168,3 +168,8 @@ export interface SeedReport {
   rows: Array<[table: string, count: number]>
 }
 export declare function seedDatabase(db: EdgeOptimizedDatabase, options?: { scale?: number }): Promise<SeedReport>
+
+export * from './types/queries'
+export * from './types/caching'
+export * from './types/monitoring'
+export * from './types/migrations'

@@ -5,4 +5,8 @@
 module.exports = {
   ...require('./lib/database'),
   ...require('./lib/schema'),
+  ...require('./lib/queries'),
+  ...require('./lib/caching'),
+  ...require('./lib/monitoring'),
+  ...require('./lib/migrations'),
 }

@@ -3,9 +3,14 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod migrations;
+pub mod monitoring;
+pub mod queries;
 pub mod runtime;
-mod napi;
 pub mod schema;
+
+mod napi;

@@ -77,6 +77,8 @@ pub struct Counters {
 
 pub struct Database {
     pub cfg: EdgeConfig,
+    /// Told about every statement run (monitoring).
+    pub observers: Arc<super::observer::Observers>,
     rt: Handle,
     state: watch::Sender<State>,
     pub counters: Arc<Counters>,
@@ -88,7 +90,7 @@ impl Database {
         let rt = crate::runtime::handle();
         let (state, _) = watch::channel(State::Connecting);
         let secrets = cfg.secrets().into_iter().map(str::to_string).collect();
-        let db = Arc::new(Database { cfg, rt, state, counters: Arc::default(), secrets });
+        let db = Arc::new(Database { cfg, rt, state, counters: Arc::default(), secrets, observers: Arc::default() });
         let weak = Arc::downgrade(&db);
         // Connecting blocks on I/O (and on the shared runtime), so it gets its own thread.
         let spawned = std::thread::Builder::new().name("pingtopass-connect".into()).spawn(move || {

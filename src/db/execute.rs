@@ -131,7 +131,9 @@ impl Database {
             let (db, r, o) = (self.clone(), ready.clone(), out.clone());
             let sent = ready.pool.read(Box::new(move |conn| {
                 for item in chunk {
+                    let t = Instant::now();
                     let res = conn.run_json(&item.bound.sql, &item.bound.info, item.bound.params);
+                    db.observers.record("execute", &item.bound.sql, t.elapsed(), res.as_ref().err());
                     match res {
                         Ok(json) => {
                             if let Some(k) = item.key {
@@ -250,6 +252,7 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: Vec<(usize, 
     let group = ready.is_local();
     let mut i = 0;
     while i < items.len() {
+        let started = Instant::now();
         let mut j = i;
         while group && j < items.len() && items[j].1.groupable() {
             j += 1;
@@ -268,7 +271,14 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: Vec<(usize, 
             .flat_map(|((_, item), _)| item.infos())
             .collect();
         ready.after_write(&committed, conn);
-        for (slot, r) in results {
+        // Group members share one commit, so each is charged the group's time.
+        let elapsed = started.elapsed();
+        for ((slot, r), (_, item)) in results.into_iter().zip(&items[i..j]) {
+            let (op, sql) = match item {
+                WriteItem::One(b) => ("execute", &*b.sql),
+                WriteItem::Many(_) => ("batch", "batch"),
+            };
+            db.observers.record(op, sql, elapsed, r.as_ref().err());
             out.put(slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
         }
         i = j;

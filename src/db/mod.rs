@@ -9,6 +9,7 @@ pub mod open;
 pub mod pool;
 pub mod query_cache;
 pub mod maintenance;
+pub mod observer;
 pub mod value;
 
 pub use database::{Database, RawParams, RawStatement};

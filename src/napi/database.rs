@@ -43,6 +43,13 @@ fn raw(v: &Unknown) -> napi::sys::napi_value {
     v.value().value
 }
 
+impl NativeDatabase {
+    /// The core database, for the other binding modules that take a `NativeDatabase`.
+    pub(crate) fn inner(&self) -> &Arc<Database> {
+        &self.db
+    }
+}
+
 #[napi]
 impl NativeDatabase {
     #[napi(constructor)]

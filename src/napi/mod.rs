@@ -2,7 +2,11 @@
 //! public API is `index.js`/`index.d.ts` over this raw binding (`binding.js`).
 
 mod convert;
-mod database;
+mod cache;
+pub(crate) mod database;
+mod migrations;
+mod monitoring;
+mod queries;
 
 use crate::error::Error;
 
