@@ -125,6 +125,16 @@ class EdgeOptimizedDatabase {
     return this._observe('batch', 'batch', started, this._enqueue())
   }
 
+  /** Queues an optimized query (lib/queries.js) with the other requests of this turn. */
+  _query(name, argsJson) {
+    try {
+      this._native.submitQuery(name, argsJson)
+    } catch (err) {
+      return Promise.reject(fromNative(err))
+    }
+    return this._enqueue()
+  }
+
   /**
    * Runs `fn(tx)` in a transaction that holds the writer: commits when fn resolves, rolls
    * back when it throws or rejects. `tx` has `execute` and `batch`.

@@ -1,2 +1,143 @@
 'use strict'
-module.exports = {}
+// createOptimizedQueries: the app's study, progress and Twitter queries, run in Rust
+// (src/queries). Arguments travel as JSON, so values JSON would alter (NaN, Infinity,
+// bigint, functions...) are refused here, naming the field; Rust validates the rest.
+
+const { EdgeOptimizedDatabase } = require('./database')
+const { invalidType, outOfRange } = require('./errors')
+
+const MAX_DEPTH = 8
+
+function checkJsonable(value, field, depth = 0) {
+  switch (typeof value) {
+    case 'undefined':
+    case 'string':
+    case 'boolean':
+      return
+    case 'number':
+      if (!Number.isFinite(value)) throw outOfRange(field, 'a finite number')
+      return
+    case 'object':
+      if (value === null) return
+      if (depth > MAX_DEPTH) throw outOfRange(field, `nested at most ${MAX_DEPTH} levels`)
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => checkJsonable(v, `${field}[${i}]`, depth + 1))
+        return
+      }
+      if (value instanceof Date || Buffer.isBuffer(value)) throw invalidType(field, 'a number, string, boolean, array or plain object')
+      for (const k of Object.keys(value)) checkJsonable(value[k], field ? `${field}.${k}` : k, depth + 1)
+      return
+    default:
+      throw invalidType(field, `a number, string, boolean, array or plain object, not ${typeof value}`)
+  }
+}
+
+function encode(names, args) {
+  args.forEach((a, i) => checkJsonable(a, names[i]))
+  return JSON.stringify(args.map((a) => (a === undefined ? null : a)))
+}
+
+// Rust sends timestamps as unix seconds and lists their keys; the app's ORM gave Dates.
+function reviveRow(row, dates) {
+  if (row) for (const k of dates) if (typeof row[k] === 'number') row[k] = new Date(row[k] * 1000)
+  return row
+}
+const rows = (r) => r.rows.map((row) => reviveRow(row, r.dates))
+const one = (r) => reviveRow(r.row, r.dates)
+
+function call(db, name, argNames, args) {
+  let json
+  try {
+    json = encode(argNames, args)
+  } catch (err) {
+    return Promise.reject(err)
+  }
+  return db._query(name, json)
+}
+
+class OptimizedStudyQueries {
+  constructor(db) {
+    this.db = db
+  }
+
+  /** Questions for a study session; random order without sorting the whole exam. */
+  async getOptimizedStudyQuestions(params) {
+    return rows(await call(this.db, 'getOptimizedStudyQuestions', ['params'], [params]))
+  }
+
+  /** Records an answer and updates its question's statistics in one transaction. */
+  async recordAnswerOptimized(answer) {
+    return one(await call(this.db, 'recordAnswerOptimized', ['answer'], [answer]))
+  }
+
+  /** Records many answers all or nothing, one statistics update per distinct question. */
+  async recordAnswersBatch(answers) {
+    return rows(await call(this.db, 'recordAnswersBatch', ['answers'], [answers]))
+  }
+
+  /** Recomputes a session's figures and writes them back; null when it has no answers. */
+  async updateSessionProgressOptimized(sessionId) {
+    return one(await call(this.db, 'updateSessionProgressOptimized', ['sessionId'], [sessionId]))
+  }
+
+  /** Full-text search (FTS5, bm25) over question text, explanation and reference. */
+  async searchQuestions(text, options) {
+    return (await call(this.db, 'searchQuestions', ['text', 'options'], [text, options])).rows
+  }
+}
+
+const EXAM_KEYS = { examName: 'name', examCode: 'code', examPassingScore: 'passingScore', examQuestionCount: 'questionCount', examTimeLimitMinutes: 'timeLimitMinutes' }
+
+class OptimizedProgressQueries {
+  constructor(db) {
+    this.db = db
+  }
+
+  /** `{progress, exam, recentActivity, currentStreak}` or null. */
+  async getUserProgressOptimized(userId, examId) {
+    const row = one(await call(this.db, 'getUserProgressOptimized', ['userId', 'examId'], [userId, examId]))
+    if (!row) return null
+    const exam = {}
+    for (const [from, to] of Object.entries(EXAM_KEYS)) {
+      exam[to] = row[from]
+      delete row[from]
+    }
+    const recentActivity = (row.recentActivity || []).map((a) => ({ ...a, answeredAt: a.answeredAt == null ? null : new Date(a.answeredAt * 1000) }))
+    const currentStreak = row.streak
+    delete row.recentActivity
+    delete row.streak
+    return { progress: row, exam, recentActivity, currentStreak }
+  }
+
+  /** Users with more than 50 questions seen, by readiness, with rank and weekly activity. */
+  async getExamLeaderboardOptimized(examId, limit) {
+    return rows(await call(this.db, 'getExamLeaderboardOptimized', ['examId', 'limit'], [examId, limit]))
+  }
+}
+
+class OptimizedTwitterQueries {
+  constructor(db) {
+    this.db = db
+  }
+
+  async getPendingOpportunitiesOptimized(limit) {
+    return rows(await call(this.db, 'getPendingOpportunitiesOptimized', ['limit'], [limit]))
+  }
+
+  /** Daily growth of the last `days` days, newest first, with 7-row rolling averages. */
+  async getGrowthAnalyticsOptimized(days) {
+    return rows(await call(this.db, 'getGrowthAnalyticsOptimized', ['days'], [days]))
+  }
+}
+
+function createOptimizedQueries(db, options) {
+  if (!(db instanceof EdgeOptimizedDatabase)) throw invalidType('db', 'an EdgeOptimizedDatabase')
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidType('options', 'an object')
+  return {
+    study: new OptimizedStudyQueries(db),
+    progress: new OptimizedProgressQueries(db),
+    twitter: new OptimizedTwitterQueries(db),
+  }
+}
+
+module.exports = { createOptimizedQueries, OptimizedStudyQueries, OptimizedProgressQueries, OptimizedTwitterQueries }

@@ -23,6 +23,7 @@ function toResult(o) {
     for (let i = 0; i < o.length; i++) o[i] = toResult(o[i])
     return o
   }
+  if (!('columns' in o)) return o // a query's own result, shaped by lib/queries.js
   if (o.$special) patch(o)
   o.lastInsertRowid = o.lastInsertRowid === undefined ? undefined : BigInt(o.lastInsertRowid)
   return o

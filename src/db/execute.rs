@@ -17,18 +17,35 @@ use tokio::sync::oneshot;
 pub enum Request {
     Execute { stmt: RawStatement, cache: bool, ttl: Option<Duration> },
     Batch(Vec<RawStatement>),
+    /// Rust code over a connection (the optimized queries), routed like a statement.
+    Call(Call),
+}
+
+/// A unit of Rust work that returns its result as JSON text.
+pub struct Call {
+    /// Reported to observers (`study.recordAnswerOptimized`, ...).
+    pub operation: &'static str,
+    /// Writes run on the writer (group-committed inside a savepoint); reads on a reader.
+    pub write: bool,
+    /// Tables whose cached reads a successful write invalidates.
+    pub writes: &'static [&'static str],
+    pub run: Box<dyn FnMut(&mut Conn) -> Result<String> + Send>,
 }
 
 struct ReadItem {
     slot: usize,
-    bound: Bound,
-    key: Option<Key>,
-    ttl: Option<Duration>,
+    work: ReadWork,
+}
+
+enum ReadWork {
+    Stmt { bound: Bound, key: Option<Key>, ttl: Option<Duration> },
+    Call(Call),
 }
 
 enum WriteItem {
     One(Bound),
     Many(Vec<Bound>),
+    Call(Call),
 }
 
 impl WriteItem {
@@ -36,6 +53,7 @@ impl WriteItem {
         match self {
             WriteItem::One(b) => b.info.kind == Kind::Write,
             WriteItem::Many(bs) => bs.iter().all(|b| matches!(b.info.kind, Kind::Read | Kind::Write)),
+            WriteItem::Call(_) => true,
         }
     }
 
@@ -43,6 +61,15 @@ impl WriteItem {
         match self {
             WriteItem::One(b) => vec![&b.info],
             WriteItem::Many(bs) => bs.iter().map(|b| &*b.info).collect(),
+            WriteItem::Call(_) => vec![],
+        }
+    }
+
+    fn label(&self) -> (&'static str, &str) {
+        match self {
+            WriteItem::One(b) => ("execute", &b.sql),
+            WriteItem::Many(_) => ("batch", "batch"),
+            WriteItem::Call(c) => (c.operation, c.operation),
         }
     }
 }
@@ -106,8 +133,10 @@ impl Database {
                         }
                         first_of.insert(k.clone(), slot);
                     }
-                    reads.push(ReadItem { slot, bound, key, ttl });
+                    reads.push(ReadItem { slot, work: ReadWork::Stmt { bound, key, ttl } });
                 }
+                Request::Call(call) if call.write => writes.push((slot, WriteItem::Call(call))),
+                Request::Call(call) => reads.push(ReadItem { slot, work: ReadWork::Call(call) }),
                 Request::Batch(stmts) => {
                     let bound: Result<Vec<Bound>> = stmts
                         .iter()
@@ -132,19 +161,25 @@ impl Database {
             let sent = ready.pool.read(Box::new(move |conn| {
                 for item in chunk {
                     let t = Instant::now();
-                    let res = conn.run_json(&item.bound.sql, &item.bound.info, item.bound.params);
-                    db.observers.record("execute", &item.bound.sql, t.elapsed(), res.as_ref().err());
-                    match res {
-                        Ok(json) => {
-                            if let Some(k) = item.key {
-                                let json: Arc<str> = Arc::from(json);
-                                r.cache.insert(k, json.clone(), item.ttl);
-                                o.put(item.slot, json.to_string());
-                            } else {
-                                o.put(item.slot, json);
+                    match item.work {
+                        ReadWork::Stmt { bound, key, ttl } => {
+                            let res = conn.run_json(&bound.sql, &bound.info, bound.params);
+                            db.observers.record("execute", &bound.sql, t.elapsed(), res.as_ref().err());
+                            match (res, key) {
+                                (Ok(json), Some(k)) => {
+                                    let json: Arc<str> = Arc::from(json);
+                                    r.cache.insert(k, json.clone(), ttl);
+                                    o.put(item.slot, json.to_string());
+                                }
+                                (Ok(json), None) => o.put(item.slot, json),
+                                (Err(e), _) => o.put(item.slot, db.scrub(e).to_json()),
                             }
                         }
-                        Err(e) => o.put(item.slot, db.scrub(e).to_json()),
+                        ReadWork::Call(mut call) => {
+                            let res = (call.run)(conn);
+                            db.observers.record(call.operation, call.operation, t.elapsed(), res.as_ref().err());
+                            o.put(item.slot, res.unwrap_or_else(|e| db.scrub(e).to_json()));
+                        }
                     }
                 }
                 let _ = tx.send(());
@@ -186,8 +221,9 @@ fn begin_sql(ready: &Ready) -> &'static str {
     }
 }
 
-fn run_item(conn: &mut Conn, item: &WriteItem) -> Result<String> {
+fn run_item(conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
     match item {
+        WriteItem::Call(c) => (c.run)(conn),
         WriteItem::One(b) => conn.run_json(&b.sql, &b.info, b.params.clone()),
         WriteItem::Many(bs) => {
             let mut out = String::from("[");
@@ -203,9 +239,23 @@ fn run_item(conn: &mut Conn, item: &WriteItem) -> Result<String> {
     }
 }
 
-fn run_alone(ready: &Ready, conn: &mut Conn, item: &WriteItem) -> Result<String> {
+fn run_alone(ready: &Ready, conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
     match item {
         WriteItem::One(_) => run_item(conn, item),
+        // A call is all or nothing, like a batch.
+        WriteItem::Call(_) => {
+            conn.exec_script(begin_sql(ready))?;
+            match run_item(conn, item) {
+                Ok(json) => {
+                    conn.exec_script("COMMIT")?;
+                    Ok(json)
+                }
+                Err(e) => {
+                    let _ = conn.exec_script("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
         WriteItem::Many(_) => {
             conn.exec_script(begin_sql(ready))?;
             match run_item(conn, item) {
@@ -224,12 +274,12 @@ fn run_alone(ready: &Ready, conn: &mut Conn, item: &WriteItem) -> Result<String>
 
 /// Group commit: one transaction for many independent writes, a savepoint around each so
 /// one caller's failure (a constraint, say) rolls back only its own statement.
-fn run_group(ready: &Ready, conn: &mut Conn, items: &[(usize, WriteItem)]) -> Vec<Result<String>> {
+fn run_group(ready: &Ready, conn: &mut Conn, items: &mut [(usize, WriteItem)]) -> Vec<Result<String>> {
     if let Err(e) = conn.exec_script(begin_sql(ready)) {
         return items.iter().map(|_| Err(e.clone())).collect();
     }
     let mut results = Vec::with_capacity(items.len());
-    for (_, item) in items {
+    for (_, item) in items.iter_mut() {
         if let Err(e) = conn.exec_script("SAVEPOINT pingtopass_group") {
             results.push(Err(e));
             continue;
@@ -248,7 +298,7 @@ fn run_group(ready: &Ready, conn: &mut Conn, items: &[(usize, WriteItem)]) -> Ve
     results
 }
 
-fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: Vec<(usize, WriteItem)>, out: &Collector) {
+fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(usize, WriteItem)>, out: &Collector) {
     let group = ready.is_local();
     let mut i = 0;
     while i < items.len() {
@@ -258,11 +308,13 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: Vec<(usize, 
             j += 1;
         }
         let results: Vec<(usize, Result<String>)> = if j - i > 1 {
-            let run = &items[i..j];
-            run_group(ready, conn, run).into_iter().zip(run).map(|(r, (slot, _))| (*slot, r)).collect()
+            let run = &mut items[i..j];
+            let rs = run_group(ready, conn, run);
+            rs.into_iter().zip(run.iter()).map(|(r, (slot, _))| (*slot, r)).collect()
         } else {
             j = i + 1;
-            vec![(items[i].0, run_alone(ready, conn, &items[i].1))]
+            let slot = items[i].0;
+            vec![(slot, run_alone(ready, conn, &mut items[i].1))]
         };
         let committed: Vec<&StatementInfo> = items[i..j]
             .iter()
@@ -271,13 +323,16 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: Vec<(usize, 
             .flat_map(|((_, item), _)| item.infos())
             .collect();
         ready.after_write(&committed, conn);
+        for ((_, item), (_, r)) in items[i..j].iter().zip(&results) {
+            if let (WriteItem::Call(c), Ok(_)) = (item, r) {
+                let tables: Vec<Arc<str>> = c.writes.iter().map(|t| Arc::from(*t)).collect();
+                ready.cache.invalidate_tables(&tables);
+            }
+        }
         // Group members share one commit, so each is charged the group's time.
         let elapsed = started.elapsed();
         for ((slot, r), (_, item)) in results.into_iter().zip(&items[i..j]) {
-            let (op, sql) = match item {
-                WriteItem::One(b) => ("execute", &*b.sql),
-                WriteItem::Many(_) => ("batch", "batch"),
-            };
+            let (op, sql) = item.label();
             db.observers.record(op, sql, elapsed, r.as_ref().err());
             out.put(slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
         }
@@ -377,7 +432,7 @@ fn run_in_transaction(
     }
     // A batch inside a transaction is still all or nothing.
     conn.exec_script("SAVEPOINT pingtopass_tx_batch")?;
-    match run_item(conn, &WriteItem::Many(bound)) {
+    match run_item(conn, &mut WriteItem::Many(bound)) {
         Ok(json) => {
             conn.exec_script("RELEASE pingtopass_tx_batch")?;
             Ok(json)

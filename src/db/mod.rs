@@ -13,4 +13,4 @@ pub mod observer;
 pub mod value;
 
 pub use database::{Database, RawParams, RawStatement};
-pub use execute::{Request, Transaction};
+pub use execute::{Call, Request, Transaction};

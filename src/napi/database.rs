@@ -90,6 +90,17 @@ impl NativeDatabase {
         Ok((self.pending.len() - 1) as u32)
     }
 
+    /// Queues one of the optimized queries (see `napi/queries.rs`) for the next flush.
+    #[napi(catch_unwind)]
+    pub fn submit_query(&mut self, name: String, args: String) -> napi::Result<u32> {
+        if self.db.is_closed() {
+            return Err(to_napi(Error::closed()));
+        }
+        let call = super::queries::build(&name, &args).map_err(to_napi)?;
+        self.pending.push(Request::Call(call));
+        Ok((self.pending.len() - 1) as u32)
+    }
+
     /// Runs everything submitted since the last flush; resolves to a JSON array of outcomes.
     #[napi(catch_unwind)]
     pub fn flush<'env>(&mut self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {

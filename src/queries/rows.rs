@@ -1,0 +1,212 @@
+//! Rows of the app's tables as the ORM gave them to the app: camelCase keys, JSON columns
+//! parsed, boolean columns as booleans, timestamps as unix seconds that JS turns into
+//! `Date`s (the result lists their keys in `dates`). Column kinds go by the app's column
+//! names, which are the same in every table.
+
+use crate::db::value::push_json_str;
+use crate::error::Result;
+use libsql::{Row, ValueType};
+use std::fmt::Write;
+
+const JSON_COLUMNS: &[&str] = &[
+    "answers", "tags", "diagram_data", "objectives", "difficulty_filter", "objective_scores",
+    "objective_mastery", "weak_topics", "recommended_objectives", "metrics", "tweet_metrics",
+    "recent_activity", "entities", "ai_analysis", "permissions", "prerequisites",
+];
+const BOOL_COLUMNS: &[&str] = &[
+    "ai_generated", "is_active", "is_beta", "is_correct", "flagged", "changed_answer", "passed",
+    "review_enabled", "certificate_issued", "email_verified",
+];
+const TIMESTAMP_COLUMNS: &[&str] = &[
+    "created_at", "updated_at", "reviewed_at", "answered_at", "last_activity", "completed_at",
+    "tweet_created_at", "executed_at", "started_at", "expires_at", "last_login", "analyzed_at",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum ColKind {
+    Plain,
+    Json,
+    Bool,
+    Timestamp,
+}
+
+struct Col {
+    key: String,
+    kind: ColKind,
+}
+
+/// Writes rows of one statement; the column layout is read from the first row.
+pub struct RowWriter {
+    cols: Vec<Col>,
+    pub out: String,
+    rows: usize,
+}
+
+pub fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut up = false;
+    for c in snake.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl RowWriter {
+    pub fn new() -> Self {
+        RowWriter { cols: Vec::new(), out: String::from("["), rows: 0 }
+    }
+
+    fn layout(&mut self, row: &Row) {
+        if !self.cols.is_empty() {
+            return;
+        }
+        for i in 0..row.column_count() {
+            let name = row.column_name(i).unwrap_or("");
+            let kind = if JSON_COLUMNS.contains(&name) {
+                ColKind::Json
+            } else if BOOL_COLUMNS.contains(&name) {
+                ColKind::Bool
+            } else if TIMESTAMP_COLUMNS.contains(&name) {
+                ColKind::Timestamp
+            } else {
+                ColKind::Plain
+            };
+            let mut key = String::new();
+            push_json_str(&mut key, &camel(name));
+            key.push(':');
+            self.cols.push(Col { key, kind });
+        }
+    }
+
+    pub fn push(&mut self, row: &Row) -> Result<()> {
+        self.layout(row);
+        if self.rows > 0 {
+            self.out.push(',');
+        }
+        self.out.push('{');
+        for (i, col) in self.cols.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.out.push_str(&col.key);
+            write_value(&mut self.out, row, i as i32, col.kind)?;
+        }
+        self.out.push('}');
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// `{"rows":[...],"dates":[...]}`.
+    pub fn finish_list(mut self) -> String {
+        self.out.push(']');
+        let dates = self.dates();
+        format!("{{\"rows\":{},\"dates\":{}}}", self.out, dates)
+    }
+
+    /// `{"row":{...}|null,"dates":[...]}` for a statement of at most one row.
+    pub fn finish_one(self) -> String {
+        let dates = self.dates();
+        let row = if self.rows == 0 { "null" } else { &self.out[1..] };
+        format!("{{\"row\":{},\"dates\":{}}}", row, dates)
+    }
+
+    fn dates(&self) -> String {
+        let keys: Vec<&str> =
+            self.cols.iter().filter(|c| c.kind == ColKind::Timestamp).map(|c| c.key.trim_end_matches(':')).collect();
+        format!("[{}]", keys.join(","))
+    }
+}
+
+fn write_value(out: &mut String, row: &Row, i: i32, kind: ColKind) -> Result<()> {
+    match row.column_type(i)? {
+        ValueType::Null => out.push_str("null"),
+        ValueType::Integer => {
+            let v = row.get::<i64>(i)?;
+            match kind {
+                ColKind::Bool => out.push_str(if v != 0 { "true" } else { "false" }),
+                _ => {
+                    let _ = write!(out, "{v}");
+                }
+            }
+        }
+        ValueType::Real => {
+            let v = row.get::<f64>(i)?;
+            if v.is_finite() {
+                let _ = write!(out, "{v:?}");
+            } else {
+                out.push_str("null");
+            }
+        }
+        ValueType::Text => {
+            let s = row.get_str(i)?;
+            match kind {
+                // Stored JSON is embedded as is, but only when it parses: a corrupt cell must
+                // not corrupt the whole response.
+                ColKind::Json if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() => out.push_str(s),
+                // CURRENT_TIMESTAMP defaults left text in integer timestamp columns.
+                ColKind::Timestamp => match parse_sql_datetime(s) {
+                    Some(secs) => {
+                        let _ = write!(out, "{secs}");
+                    }
+                    None => push_json_str(out, s),
+                },
+                ColKind::Bool => out.push_str(if s == "0" || s.eq_ignore_ascii_case("false") { "false" } else { "true" }),
+                _ => push_json_str(out, s),
+            }
+        }
+        ValueType::Blob => out.push_str("null"),
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC, as SQLite's CURRENT_TIMESTAMP writes it) to unix seconds.
+pub fn parse_sql_datetime(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = if b.len() >= 19 { (num(11..13)?, num(14..16)?, num(17..19)?) } else { (0, 0, 0) };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_timestamps_become_unix_seconds() {
+        assert_eq!(parse_sql_datetime("1970-01-01 00:00:00"), Some(0));
+        assert_eq!(parse_sql_datetime("2024-02-29 12:34:56"), Some(1_709_210_096));
+        assert_eq!(parse_sql_datetime("not a date"), None);
+    }
+
+    #[test]
+    fn snake_to_camel() {
+        assert_eq!(camel("objective_mastery"), "objectiveMastery");
+        assert_eq!(camel("id"), "id");
+    }
+}
