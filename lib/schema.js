@@ -16,4 +16,10 @@ async function seedDatabase(db, options = {}) {
   return JSON.parse(await callAsync(db._native.seed(scale)))
 }
 
-module.exports = { seedDatabase }
+/** Creates the app's tables and indexes when missing (idempotent), without data. */
+async function applySchema(db) {
+  if (!(db instanceof EdgeOptimizedDatabase)) throw invalidType('db', 'an EdgeOptimizedDatabase')
+  await callAsync(db._native.applySchema())
+}
+
+module.exports = { seedDatabase, applySchema }

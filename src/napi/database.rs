@@ -171,6 +171,24 @@ impl NativeDatabase {
         })
     }
 
+    /// Creates the app's tables and indexes when missing, without data.
+    #[napi(catch_unwind)]
+    pub fn apply_schema<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+        let db = self.db.clone();
+        env.spawn_future(async move {
+            let ready = db.ready().await.map_err(to_napi)?;
+            let r = ready.clone();
+            ready
+                .write_async(move |c| {
+                    let out = schema::apply_schema(c);
+                    r.schema_changed(c);
+                    out
+                })
+                .await
+                .map_err(to_napi)
+        })
+    }
+
     #[napi(catch_unwind)]
     pub fn config(&self) -> String {
         describe(&self.db.cfg).to_string()

@@ -81,13 +81,28 @@ fn insert(conn: &mut Conn, a: &Answer, w: &mut RowWriter) -> Result<()> {
         Value::Integer(a.flagged as i64),
         Value::Integer(a.changed as i64),
     ];
-    conn.query_map(INSERT_ANSWER, params, |row| w.push(row)).map(|_| ()).map_err(|e| {
-        if e.message.contains("FOREIGN KEY") {
-            Error::new(Kind::Range, "ERR_NOT_FOUND", "userId, studySessionId or testAttemptId refers to no row")
-        } else {
-            e
+    match conn.query_map(INSERT_ANSWER, params, |row| w.push(row)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.message.contains("FOREIGN KEY") => Err(missing_reference(conn, a).unwrap_or(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Names the id a failed foreign key pointed at; only runs on that error path.
+fn missing_reference(conn: &mut Conn, a: &Answer) -> Option<Error> {
+    let checks = [
+        ("userId", "SELECT 1 FROM users WHERE id = ?", Some(a.user_id)),
+        ("questionId", "SELECT 1 FROM questions WHERE id = ?", Some(a.question_id)),
+        ("studySessionId", "SELECT 1 FROM study_sessions WHERE id = ?", a.session_id),
+        ("testAttemptId", "SELECT 1 FROM test_attempts WHERE id = ?", a.attempt_id),
+    ];
+    for (field, sql, id) in checks {
+        let Some(id) = id else { continue };
+        if conn.query_map(sql, vec![Value::Integer(id)], |_| Ok(())).ok()?.is_empty() {
+            return Some(not_found(field, id));
         }
-    })
+    }
+    None
 }
 
 /// `study.recordAnswerOptimized(answer)`: the answer and its question's statistics in one
