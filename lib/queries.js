@@ -130,6 +130,12 @@ class OptimizedTwitterQueries {
   }
 }
 
+/** `EXPLAIN QUERY PLAN` of every optimized query: `{queryName: [plan line, ...]}`. */
+async function explainQueries(db) {
+  if (!(db instanceof EdgeOptimizedDatabase)) throw invalidType('db', 'an EdgeOptimizedDatabase')
+  return db._query('explain', '[]')
+}
+
 function createOptimizedQueries(db, options) {
   if (!(db instanceof EdgeOptimizedDatabase)) throw invalidType('db', 'an EdgeOptimizedDatabase')
   if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidType('options', 'an object')
@@ -140,4 +146,4 @@ function createOptimizedQueries(db, options) {
   }
 }
 
-module.exports = { createOptimizedQueries, OptimizedStudyQueries, OptimizedProgressQueries, OptimizedTwitterQueries }
+module.exports = { createOptimizedQueries, explainQueries, OptimizedStudyQueries, OptimizedProgressQueries, OptimizedTwitterQueries }

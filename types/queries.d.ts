@@ -282,3 +282,6 @@ export interface OptimizedQueriesOptions {
 }
 
 export declare function createOptimizedQueries(db: EdgeOptimizedDatabase, options?: OptimizedQueriesOptions): OptimizedQueries
+
+/** `EXPLAIN QUERY PLAN` of every optimized query, by query name. */
+export declare function explainQueries(db: EdgeOptimizedDatabase): Promise<Record<string, string[]>>

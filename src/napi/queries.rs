@@ -20,6 +20,7 @@ pub fn build(name: &str, args_json: &str) -> Result<Call> {
         "getExamLeaderboardOptimized" => q::exam_leaderboard(arg(0), arg(1)),
         "getPendingOpportunitiesOptimized" => q::pending_opportunities(arg(0)),
         "getGrowthAnalyticsOptimized" => q::growth_analytics(arg(0)),
+        "explain" => Ok(q::explain()),
         _ => Err(Error::out_of_range("query", &format!("a known query, not {name:?}"))),
     }
 }

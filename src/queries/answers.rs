@@ -12,13 +12,13 @@ use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 // Served by idx_user_answers_user_question (app) / idx_user_answers_study_recent (002).
-const INSERT_ANSWER: &str = include_str!("sql/record_answer_insert.sql");
+pub(crate) const INSERT_ANSWER: &str = include_str!("sql/record_answer_insert.sql");
 // Primary-key update of questions.
-const UPDATE_STATS: &str = include_str!("sql/record_answer_update_question_stats.sql");
+pub(crate) const UPDATE_STATS: &str = include_str!("sql/record_answer_update_question_stats.sql");
 // Primary-key update of questions, once per distinct question of a batch.
-const APPLY_STATS: &str = include_str!("sql/record_answers_apply_question_stats.sql");
+pub(crate) const APPLY_STATS: &str = include_str!("sql/record_answers_apply_question_stats.sql");
 // Served by idx_user_answers_session_progress (003).
-const SESSION_PROGRESS_UPDATE: &str = include_str!("sql/session_progress_update.sql");
+pub(crate) const SESSION_PROGRESS_UPDATE: &str = include_str!("sql/session_progress_update.sql");
 
 const ANSWER_FIELDS: &[&str] = &[
     "userId", "questionId", "studySessionId", "testAttemptId", "selectedAnswer", "isCorrect",

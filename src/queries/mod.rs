@@ -38,3 +38,39 @@ fn one(conn: &mut Conn, sql: &str, params: Vec<Value>) -> Result<String> {
 fn opt(v: Option<i64>) -> Value {
     v.map_or(Value::Null, Value::Integer)
 }
+
+/// `EXPLAIN QUERY PLAN` of every query with typical arguments, as `{name: [detail, ...]}`:
+/// how a user (and a test) sees which index serves which query.
+pub fn explain() -> crate::db::Call {
+    use Value::{Integer as I, Null, Real as R, Text as T};
+    let study = |i: i64| vec![I(1), I(1), I(1), I(5), Null, R(24.0), I(20), I(i)];
+    let plans: Vec<(&'static str, &'static str, Vec<Value>)> = vec![
+        ("study_questions_practice", study::PRACTICE, study(7)),
+        ("study_questions_custom", study::PRACTICE, vec![I(1), I(1), I(1), I(5), T("[1,2]".into()), R(24.0), I(20), I(7)]),
+        ("study_questions_speed_drill", study::SPEED_DRILL, study(7)),
+        ("study_questions_weak_areas", study::WEAK_AREAS, study(7)),
+        ("study_questions_review", study::REVIEW, study(7)),
+        ("record_answer_insert", answers::INSERT_ANSWER, vec![I(1), I(1), Null, Null, T("a".into()), I(1), I(10), Null, I(0), I(0)]),
+        ("record_answer_update_question_stats", answers::UPDATE_STATS, vec![I(1), I(1), I(10)]),
+        ("session_progress_update", answers::SESSION_PROGRESS_UPDATE, vec![I(1)]),
+        ("user_progress", progress::USER_PROGRESS, vec![I(1), I(1), I(10)]),
+        ("exam_leaderboard", progress::LEADERBOARD, vec![I(1), I(10)]),
+        ("pending_opportunities", twitter::PENDING, vec![Null, I(20)]),
+        ("growth_analytics", twitter::GROWTH, vec![I(30)]),
+    ];
+    crate::db::Call {
+        operation: "queries.explain",
+        write: false,
+        writes: &[],
+        run: Box::new(move |conn| {
+            let mut out = serde_json::Map::new();
+            for (name, sql, params) in &plans {
+                let lines = conn.query_map(&format!("EXPLAIN QUERY PLAN {sql}"), params.clone(), |row| {
+                    Ok(serde_json::Value::String(row.get::<String>(3)?))
+                })?;
+                out.insert((*name).to_string(), serde_json::Value::Array(lines));
+            }
+            Ok(serde_json::Value::Object(out).to_string())
+        }),
+    }
+}

@@ -9,9 +9,9 @@ use serde_json::Value as Json;
 
 // Served by idx_user_progress_user_exam (app), idx_user_answers_progress_timeline and
 // idx_user_answers_progress_last_miss (003).
-const USER_PROGRESS: &str = include_str!("sql/user_progress.sql");
+pub(crate) const USER_PROGRESS: &str = include_str!("sql/user_progress.sql");
 // Served by idx_user_progress_leaderboard and idx_user_answers_progress_timeline (003).
-const LEADERBOARD: &str = include_str!("sql/exam_leaderboard.sql");
+pub(crate) const LEADERBOARD: &str = include_str!("sql/exam_leaderboard.sql");
 
 /// How many recent answers `getUserProgressOptimized` returns.
 const RECENT_ANSWERS: i64 = 10;

@@ -9,15 +9,15 @@ use serde_json::Value as Json;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 // Served by idx_questions_study_practice_sample (002) and idx_user_answers_study_recent (002).
-const PRACTICE: &str = include_str!("sql/study_questions_practice.sql");
+pub(crate) const PRACTICE: &str = include_str!("sql/study_questions_practice.sql");
 // Served by idx_questions_study_speed_drill (002).
-const SPEED_DRILL: &str = include_str!("sql/study_questions_speed_drill.sql");
+pub(crate) const SPEED_DRILL: &str = include_str!("sql/study_questions_speed_drill.sql");
 // Served by idx_questions_study_weak_areas (002) and idx_user_answers_progress_last_miss (003).
-const WEAK_AREAS: &str = include_str!("sql/study_questions_weak_areas.sql");
+pub(crate) const WEAK_AREAS: &str = include_str!("sql/study_questions_weak_areas.sql");
 // Served by idx_user_answers_study_review (002).
-const REVIEW: &str = include_str!("sql/study_questions_review.sql");
+pub(crate) const REVIEW: &str = include_str!("sql/study_questions_review.sql");
 // Served by the FTS5 table questions_fts (005).
-const SEARCH: &str = include_str!("sql/search_questions.sql");
+pub(crate) const SEARCH: &str = include_str!("sql/search_questions.sql");
 
 const MODES: &[&str] = &["practice", "custom", "speed_drill", "weak_areas", "review"];
 

@@ -8,9 +8,9 @@ use libsql::Value;
 use serde_json::Value as Json;
 
 // Served by idx_opportunities_pending_queue (004).
-const PENDING: &str = include_str!("sql/pending_opportunities.sql");
+pub(crate) const PENDING: &str = include_str!("sql/pending_opportunities.sql");
 // Served by the app's growth_metrics date index.
-const GROWTH: &str = include_str!("sql/growth_analytics.sql");
+pub(crate) const GROWTH: &str = include_str!("sql/growth_analytics.sql");
 
 /// `twitter.getPendingOpportunitiesOptimized(limit = 20)`: every pending opportunity, best first.
 pub fn pending_opportunities(limit: &Json) -> Result<Call> {
