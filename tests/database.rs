@@ -56,3 +56,28 @@ fn identical_misses_in_one_turn_run_once() {
     assert_eq!(m["cache"]["totalEntries"], 1);
     pingtopass_db_performance::runtime::handle().block_on(db.close());
 }
+
+#[test]
+fn concurrent_rust_submitters_share_turns() {
+    let db = open("submit");
+    let _ = run(&db, vec![exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)", vec![])]);
+    let rt = pingtopass_db_performance::runtime::handle();
+    let outcomes: Vec<String> = rt.block_on(async {
+        let tasks: Vec<_> = (0..300)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move { db.submit(exec("INSERT INTO t (v) VALUES (?)", vec![i.into()])).await })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.expect("task"));
+        }
+        out
+    });
+    assert!(outcomes.iter().all(|o| !o.contains("$error")), "{:?}", outcomes.iter().find(|o| o.contains("$error")));
+    let out = run(&db, vec![exec("SELECT count(*) AS c, count(DISTINCT v) AS d FROM t", vec![])]);
+    assert_eq!(out[0]["rows"][0]["c"], 300);
+    assert_eq!(out[0]["rows"][0]["d"], 300);
+    rt.block_on(db.close());
+}

@@ -79,6 +79,8 @@ pub struct Database {
     pub cfg: EdgeConfig,
     /// Told about every statement run (monitoring).
     pub observers: Arc<super::observer::Observers>,
+    /// Turn batching for Rust callers, started on first use.
+    pub(crate) batcher: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<super::batcher::Submission>>,
     rt: Handle,
     state: watch::Sender<State>,
     pub counters: Arc<Counters>,
@@ -90,7 +92,7 @@ impl Database {
         let rt = crate::runtime::handle();
         let (state, _) = watch::channel(State::Connecting);
         let secrets = cfg.secrets().into_iter().map(str::to_string).collect();
-        let db = Arc::new(Database { cfg, rt, state, counters: Arc::default(), secrets, observers: Arc::default() });
+        let db = Arc::new(Database { cfg, rt, state, counters: Arc::default(), secrets, observers: Arc::default(), batcher: Default::default() });
         let weak = Arc::downgrade(&db);
         // Connecting blocks on I/O (and on the shared runtime), so it gets its own thread.
         let spawned = std::thread::Builder::new().name("pingtopass-connect".into()).spawn(move || {
@@ -453,6 +455,11 @@ impl Collector {
 
     pub fn len(&self) -> usize {
         self.slots.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn into_outcomes(self: Arc<Self>) -> Vec<String> {
+        let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
+        slots.into_iter().map(|s| s.unwrap_or_else(|| Error::closed().to_json())).collect()
     }
 
     pub fn into_json(self: Arc<Self>) -> String {

@@ -85,7 +85,17 @@ fn reject_transaction_control(b: &Bound) -> Result<()> {
 }
 
 impl Database {
+    /// Runs one turn's requests; the JSON array of their outcomes, in order.
     pub async fn run(self: &Arc<Self>, requests: Vec<Request>) -> String {
+        self.run_collect(requests).await.into_json()
+    }
+
+    /// Runs one turn's requests; each outcome's JSON text, in order.
+    pub async fn run_each(self: &Arc<Self>, requests: Vec<Request>) -> Vec<String> {
+        self.run_collect(requests).await.into_outcomes()
+    }
+
+    async fn run_collect(self: &Arc<Self>, requests: Vec<Request>) -> Arc<Collector> {
         let out = Collector::new(requests.len());
         let ready = match self.ready().await {
             Ok(r) => r,
@@ -94,7 +104,7 @@ impl Database {
                 for i in 0..requests.len() {
                     out.put(i, e.clone());
                 }
-                return out.into_json();
+                return out;
             }
         };
         let started = Instant::now();
@@ -207,7 +217,7 @@ impl Database {
             out.copy(first, slot);
         }
         self.record(started, out.len() as u64);
-        out.into_json()
+        out
     }
 }
 

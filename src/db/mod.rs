@@ -1,6 +1,7 @@
 //! The database layer: backends, the connection pool, statement classification, the result
 //! cache and the request path from JS.
 
+pub mod batcher;
 pub mod classify;
 pub mod conn;
 pub mod database;
