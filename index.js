@@ -9,4 +9,5 @@ module.exports = {
   ...require('./lib/caching'),
   ...require('./lib/monitoring'),
   ...require('./lib/migrations'),
+  ...require('./lib/loadtest'),
 }

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod loadtest;
 pub mod migrations;
 pub mod monitoring;
 pub mod queries;

@@ -4,6 +4,7 @@
 mod convert;
 mod cache;
 pub(crate) mod database;
+mod loadtest;
 mod migrations;
 mod monitoring;
 mod queries;
