@@ -145,7 +145,7 @@ impl Database {
         let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, schema_epoch });
         // Checks the link and the credentials now: a bad token otherwise surfaces only on
         // the first query. The same round trip loads the schema for the classifier.
-        let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(e));
+        let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(self.explain_open_error(e)));
         match schema {
             Ok(ddl) => ready.classifier.load_schema(&ddl)?,
             Err(e) => {
@@ -159,6 +159,20 @@ impl Database {
             }
         }
         Ok(ready)
+    }
+
+    /// A file that is "not a database" is, in practice, an encrypted file opened with the
+    /// wrong key or without one.
+    fn explain_open_error(&self, e: Error) -> Error {
+        if e.code != "SQLITE_NOTADB" {
+            return e;
+        }
+        let why = if self.cfg.encryption_key.is_some() {
+            "the encryption key does not open this file (a wrong key, or the file is not encrypted)"
+        } else {
+            "the file is not a database, or it is encrypted and no encryptionKey was given"
+        };
+        Error::usage("ERR_ENCRYPTION_KEY", format!("cannot open {}: {why}", self.cfg.display_target()))
     }
 
     /// Waits until connected; fails with the connection error or "database closed".

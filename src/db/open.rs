@@ -22,12 +22,8 @@ pub fn open(cfg: &EdgeConfig, rt: &Handle) -> Result<Opened> {
             Err(_) => Err(Error::timeout("the database server", cfg.request_timeout_ms)),
         }
     };
-    if cfg.encryption_key.is_some() {
-        return Err(Error::usage(
-            "ERR_ENCRYPTION_UNAVAILABLE",
-            "encryptionKey is set but this build has no encryption support (build with the `encryption` cargo feature)",
-        ));
-    }
+    #[cfg_attr(not(feature = "encryption"), allow(unused_variables))]
+    let encryption = encryption(cfg)?;
     let db = match &cfg.backend {
         Backend::Local { path } => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -35,7 +31,13 @@ pub fn open(cfg: &EdgeConfig, rt: &Handle) -> Result<Opened> {
                     Error::usage("ERR_CANTOPEN", format!("cannot create folder {}: {e}", dir.display()))
                 })?;
             }
-            build(Box::pin(libsql::Builder::new_local(path).build()))?
+            #[allow(unused_mut)]
+            let mut b = libsql::Builder::new_local(path);
+            #[cfg(feature = "encryption")]
+            if let Some(e) = encryption.clone() {
+                b = b.encryption_config(e);
+            }
+            build(Box::pin(b.build()))?
         }
         Backend::Remote { url } => build(Box::pin(libsql::Builder::new_remote(url.clone(), token).build()))?,
         Backend::Replica { url, path } => {
@@ -44,14 +46,42 @@ pub fn open(cfg: &EdgeConfig, rt: &Handle) -> Result<Opened> {
                     Error::usage("ERR_CANTOPEN", format!("cannot create folder {}: {e}", dir.display()))
                 })?;
             }
-            build(Box::pin(
-                libsql::Builder::new_remote_replica(path, url.clone(), token)
-                    .read_your_writes(cfg.read_your_writes)
-                    .build(),
-            ))?
+            #[allow(unused_mut)]
+            let mut b = libsql::Builder::new_remote_replica(path, url.clone(), token).read_your_writes(cfg.read_your_writes);
+            #[cfg(feature = "encryption")]
+            if let Some(e) = encryption.clone() {
+                b = b.encryption_config(e);
+            }
+            build(Box::pin(b.build()))?
         }
     };
     Ok(Opened { db: Arc::new(db), backend: cfg.backend.clone() })
+}
+
+#[cfg(feature = "encryption")]
+type Encryption = Option<libsql::EncryptionConfig>;
+#[cfg(not(feature = "encryption"))]
+type Encryption = Option<std::convert::Infallible>;
+
+/// The cipher for `encryptionKey`: AES-256 through SQLite3 Multiple Ciphers, the one libSQL's
+/// embedded builds ship.
+fn encryption(cfg: &EdgeConfig) -> Result<Encryption> {
+    let Some(key) = &cfg.encryption_key else { return Ok(None) };
+    #[cfg(feature = "encryption")]
+    {
+        Ok(Some(libsql::EncryptionConfig::new(
+            libsql::Cipher::Aes256Cbc,
+            bytes::Bytes::copy_from_slice(key.expose().as_bytes()),
+        )))
+    }
+    #[cfg(not(feature = "encryption"))]
+    {
+        let _ = key;
+        Err(Error::usage(
+            "ERR_ENCRYPTION_UNAVAILABLE",
+            "encryptionKey is set but this build has no encryption support: install cmake and rebuild (npm run build)",
+        ))
+    }
 }
 
 /// Makes worker `i`'s connection (0 is the writer). Local connections get WAL, NORMAL sync,
