@@ -139,7 +139,7 @@ impl Database {
         };
         let schema_epoch = Arc::new(AtomicU64::new(0));
         let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone()))
-            .map_err(|e| self.scrub(e))?;
+            .map_err(|e| self.scrub(self.explain_open_error(e)))?;
         let classifier = Classifier::new()?;
         let cache = QueryCache::new(cfg.cache_max_size, Duration::from_secs(cfg.cache_ttl_secs));
         let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, schema_epoch });
