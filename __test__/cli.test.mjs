@@ -44,3 +44,43 @@ test('unknown commands and flags exit non-zero with help', () => {
   assert.equal(h.status, 0)
   assert.match(h.stdout, /usage/)
 })
+
+test('every command has --help; bad flags name the command; benchmark is not there yet', () => {
+  for (const cmd of ['optimize', 'health', 'seed', 'benchmark', 'quickstart']) {
+    const h = run(cmd, '--help')
+    assert.equal(h.status, 0, h.stderr)
+    assert.match(h.stdout, new RegExp(`usage: db.js ${cmd}`))
+  }
+  assert.match(run('help', 'optimize').stdout, /--dry-run/)
+  const f = run('health', '--scale=2')
+  assert.equal(f.status, 2)
+  assert.match(f.stderr, /--scale is not a flag of `health`/)
+  const v = run('optimize', '--url')
+  assert.equal(v.status, 2)
+  assert.match(v.stderr, /--url needs a value/)
+  const both = run('optimize', '--rollback', '--maintenance')
+  assert.equal(both.status, 2)
+  const q = run('quickstart', '--bogus')
+  assert.equal(q.status, 2)
+  assert.match(q.stderr, /unknown flag --bogus/)
+  const b = run('benchmark')
+  assert.equal(b.status, 2)
+  assert.match(b.stderr, /not available yet: the load tester is being built/)
+  const none = run()
+  assert.equal(none.status, 2)
+  assert.match(none.stderr, /usage/)
+})
+
+test('seed --scale must be a sensible number; --url takes a separate value too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptp-cli-'))
+  try {
+    const bad = run('seed', '--url', `file:${join(dir, 's.db')}`, '--scale=lots')
+    assert.equal(bad.status, 2)
+    assert.match(bad.stderr, /--scale must be a number above 0 and at most 100/)
+    const ok = run('seed', '--url', `file:${join(dir, 's.db')}`, '--scale', '0.01')
+    assert.equal(ok.status, 0, ok.stderr)
+    assert.match(ok.stdout, /seeded at scale 0.01/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,93 +1,79 @@
 #!/usr/bin/env node
 'use strict'
-// The `db:*` commands. Settings come from the environment (as createEdgeDatabase reads
-// them) or flags: --url=X, --auth-token=X, --replica-path=X.
+// The `db:*` commands. The command line runs in Rust (src/migrations/cli): this file hands
+// it argv and prints what comes back. `quickstart` stays here: it drives the JS API.
 
-const { createEdgeDatabase, seedDatabase } = require('../index.js')
+const { runCli } = require('../binding')
 
-const HELP = `usage: db.js <command> [flags]
+const QUICKSTART_FLAGS = new Set(['url', 'auth-token', 'replica-path', 'json', 'scale'])
+const VALUE_FLAGS = new Set(['url', 'auth-token', 'replica-path', 'scale', 'step', 'config'])
 
-commands:
-  seed        create the app schema when missing and seed a synthetic dataset
-              --scale=N   size (1 = 20,000 questions, 200,000 answers); default 1
-  quickstart  seed (if empty), then run the study flow and print timings
-
-flags (any command):
-  --url=URL             database URL (file:PATH, http(s)://, libsql://); default TURSO_DATABASE_URL
-                        or the embedded file ./.data/pingtopass.db
-  --auth-token=TOKEN    default TURSO_AUTH_TOKEN
-  --replica-path=PATH   embedded replica of the remote URL; default TURSO_REPLICA_PATH
-  --json                machine-readable output
-  --help                this text`
-
-function parseArgs(argv) {
-  const flags = {}
-  const positional = []
+/** Index of the command word: the first argument that is neither a flag nor a flag's value. */
+function commandIndex(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
-    if (!a.startsWith('--')) {
-      positional.push(a)
-      continue
-    }
+    if (!a.startsWith('--')) return i
+    if (!a.includes('=') && VALUE_FLAGS.has(a.slice(2))) i++
+  }
+  return -1
+}
+
+/** `--name=value` / `--name value` / `--name`, for quickstart's few flags. */
+function parseFlags(argv) {
+  const flags = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (!a.startsWith('--')) return { error: `unexpected argument ${JSON.stringify(a)}` }
     const eq = a.indexOf('=')
-    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1)
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--') && !['json', 'help'].includes(a.slice(2))) {
-      flags[a.slice(2)] = argv[++i]
-    } else flags[a.slice(2)] = true
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2)
+    if (!QUICKSTART_FLAGS.has(name)) return { error: `unknown flag --${name}` }
+    if (eq > 0) flags[name] = a.slice(eq + 1)
+    else if (name !== 'json' && i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[name] = argv[++i]
+    else flags[name] = true
   }
-  return { command: positional[0], flags }
+  return { flags }
 }
 
-function settings(flags) {
-  const out = {}
-  if (flags.url) out.url = flags.url
-  if (flags['auth-token']) out.authToken = flags['auth-token']
-  if (flags['replica-path']) out.replicaPath = flags['replica-path']
-  return out
-}
-
-async function main() {
-  const { command, flags } = parseArgs(process.argv.slice(2))
-  if (flags.help || !command) {
-    console.log(HELP)
-    return command || flags.help ? 0 : 2
-  }
-  const known = new Set(['url', 'auth-token', 'replica-path', 'json', 'help', 'scale'])
-  const unknown = Object.keys(flags).filter((f) => !known.has(f))
-  if (unknown.length) {
-    console.error(`unknown flag --${unknown[0]}\n\n${HELP}`)
+async function quickstart(argv) {
+  const { flags, error } = parseFlags(argv)
+  if (error) {
+    // Rust prints quickstart's usage with the message.
+    const help = await runCli(['quickstart', '--help'])
+    process.stderr.write(`${error}\n\n${help.stdout}`)
     return 2
   }
-  const db = createEdgeDatabase(undefined, settings(flags))
+  const { createEdgeDatabase } = require('../index.js')
+  const { quickstart: run } = require('../lib/quickstart')
+  const settings = {}
+  if (typeof flags.url === 'string') settings.url = flags.url
+  if (typeof flags['auth-token'] === 'string') settings.authToken = flags['auth-token']
+  if (typeof flags['replica-path'] === 'string') settings.replicaPath = flags['replica-path']
+  const db = createEdgeDatabase(undefined, settings)
   try {
-    if (command === 'seed') {
-      const scale = flags.scale === undefined ? 1 : Number(flags.scale)
-      const report = await seedDatabase(db, { scale })
-      if (flags.json) console.log(JSON.stringify(report, null, 2))
-      else printSeed(report)
-      return 0
-    }
-    if (command === 'quickstart') {
-      const { quickstart } = require('../lib/quickstart')
-      await quickstart(db, { scale: flags.scale === undefined ? 1 : Number(flags.scale), json: !!flags.json })
-      return 0
-    }
-    console.error(`unknown command ${JSON.stringify(command)}\n\n${HELP}`)
-    return 2
+    await run(db, { scale: flags.scale === undefined ? 1 : Number(flags.scale), json: !!flags.json })
+    return 0
   } finally {
     await db.cleanup()
   }
 }
 
-function printSeed(report) {
-  console.log(report.seeded ? `seeded at scale ${report.scale} in ${(report.ms / 1000).toFixed(1)} s` : 'database already holds data: left as it is')
-  for (const [table, n] of report.rows) console.log(`  ${table.padEnd(26)} ${String(n).padStart(9)}`)
+async function main(argv) {
+  const at = commandIndex(argv)
+  if (at >= 0 && argv[at] === 'quickstart' && !argv.includes('--help')) {
+    return quickstart([...argv.slice(0, at), ...argv.slice(at + 1)])
+  }
+  const { exitCode, stdout, stderr } = await runCli(argv)
+  process.stdout.write(stdout)
+  process.stderr.write(stderr)
+  return exitCode
 }
 
-main().then(
-  (code) => process.exit(code),
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
   (err) => {
-    console.error(`error: ${err.message}${err.code ? ` (${err.code})` : ''}`)
-    process.exit(1)
+    process.stderr.write(`error: ${err.message}${err.code ? ` (${err.code})` : ''}\n`)
+    process.exitCode = 1
   },
 )
