@@ -443,6 +443,12 @@ fn spawn_periodic_sync(
     });
 }
 
+/// A request whose job never answered: its connection thread panicked on it (the thread
+/// survives) or the pool was shut down under it.
+fn unanswered() -> String {
+    Error::internal("the request failed inside the addon (a panic or a shutdown); other requests are unaffected").to_json()
+}
+
 /// Collects the results of a batch of jobs, each finishing on its own thread.
 pub struct Collector {
     slots: Mutex<Vec<Option<String>>>,
@@ -473,7 +479,7 @@ impl Collector {
 
     pub fn into_outcomes(self: Arc<Self>) -> Vec<String> {
         let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
-        slots.into_iter().map(|s| s.unwrap_or_else(|| Error::closed().to_json())).collect()
+        slots.into_iter().map(|s| s.unwrap_or_else(unanswered)).collect()
     }
 
     pub fn into_json(self: Arc<Self>) -> String {
@@ -484,10 +490,7 @@ impl Collector {
             if i > 0 {
                 out.push(',');
             }
-            match s {
-                Some(s) => out.push_str(&s),
-                None => out.push_str(&Error::closed().to_json()),
-            }
+            out.push_str(&s.unwrap_or_else(unanswered));
         }
         out.push(']');
         out

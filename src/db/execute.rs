@@ -186,7 +186,7 @@ impl Database {
                             }
                         }
                         ReadWork::Call(mut call) => {
-                            let res = (call.run)(conn);
+                            let res = run_call(&mut call, conn);
                             db.observers.record(call.operation, call.operation, t.elapsed(), res.as_ref().err());
                             o.put(item.slot, res.unwrap_or_else(|e| db.scrub(e).to_json()));
                         }
@@ -221,6 +221,15 @@ impl Database {
     }
 }
 
+/// Runs a call, turning a panic into its own error: the other requests of the turn, and the
+/// connection's thread, carry on.
+fn run_call(call: &mut Call, conn: &mut Conn) -> Result<String> {
+    // No rollback here: inside a group commit the caller's savepoint undoes this call alone.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (call.run)(conn))).unwrap_or_else(|_| {
+        Err(Error::internal(format!("{} failed inside the addon (a panic); other requests are unaffected", call.operation)))
+    })
+}
+
 fn begin_sql(ready: &Ready) -> &'static str {
     // IMMEDIATE takes the write lock up front; remote servers and replicas get a plain BEGIN
     // (a replica forwards it to its primary).
@@ -233,7 +242,7 @@ fn begin_sql(ready: &Ready) -> &'static str {
 
 fn run_item(conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
     match item {
-        WriteItem::Call(c) => (c.run)(conn),
+        WriteItem::Call(c) => run_call(c, conn),
         WriteItem::One(b) => conn.run_json(&b.sql, &b.info, b.params.clone()),
         WriteItem::Many(bs) => {
             let mut out = String::from("[");

@@ -30,3 +30,10 @@ pub fn get_edge_config_json(env: napi::Env, region: Option<String>, overrides: n
     let cfg = crate::config::resolve(region.as_deref(), &raw, &|k| std::env::var(k).ok()).map_err(to_napi)?;
     Ok(database::describe(&cfg).to_string())
 }
+
+/// Test hook: panics inside an exported function, so tests can check that a Rust panic
+/// reaches JS as an Error and the addon keeps working. Not part of the public API.
+#[napi_derive::napi(catch_unwind, js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    panic!("deliberate panic for tests");
+}

@@ -21,6 +21,13 @@ pub fn build(name: &str, args_json: &str) -> Result<Call> {
         "getPendingOpportunitiesOptimized" => q::pending_opportunities(arg(0)),
         "getGrowthAnalyticsOptimized" => q::growth_analytics(arg(0)),
         "explain" => Ok(q::explain()),
+        // Test hook: a panic on a connection thread must fail only its own request.
+        "__panic" => Ok(Call {
+            operation: "__panic",
+            write: false,
+            writes: &[],
+            run: Box::new(|_| panic!("deliberate panic on a connection thread")),
+        }),
         _ => Err(Error::out_of_range("query", &format!("a known query, not {name:?}"))),
     }
 }
