@@ -59,6 +59,12 @@ describe('embedded file', () => {
   })
 
   test('cached reads are counted and return fresh objects', async () => {
+    const m0 = db.getMetrics().pool
+    await db.execute('SELECT name FROM items WHERE id = ?', [123456])
+    const m1 = db.getMetrics().pool
+    assert.equal(m1.cacheMisses - m0.cacheMisses, 1, 'one miss per uncached read')
+    await db.execute('SELECT name FROM items WHERE id = ?', [123456])
+    assert.equal(db.getMetrics().pool.cacheHits - m1.cacheHits, 1)
     const before = db.getMetrics().pool.cacheHits
     const a = await db.execute('SELECT name FROM items ORDER BY id')
     a.rows[0].name = 'mutated'

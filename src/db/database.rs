@@ -39,6 +39,14 @@ pub struct Bound {
     pub params: Vec<Value>,
 }
 
+pub enum Probe {
+    Hit(Arc<str>),
+    /// Not in the cache; ready to run as is.
+    Miss(Bound, super::query_cache::Key),
+    /// Not cacheable, or not connected yet: the turn classifies it.
+    Skip,
+}
+
 #[derive(Clone)]
 enum State {
     Connecting,
@@ -202,20 +210,25 @@ impl Database {
         matches!(&*self.state.borrow(), State::Closed)
     }
 
-    /// Serves a cached read synchronously, or says why not (`None`).
-    pub fn cached(&self, stmt: &RawStatement) -> Option<Arc<str>> {
-        let ready = self.try_ready()?;
+    /// The synchronous cache probe of a read: a hit is answered at once; a miss comes back
+    /// classified, bound and keyed, so the turn does not do that work again.
+    pub fn probe(&self, stmt: &RawStatement) -> Probe {
+        let Some(ready) = self.try_ready() else { return Probe::Skip };
         if !ready.cache.enabled() {
-            return None;
+            return Probe::Skip;
         }
-        let info = ready.classifier.classify(&stmt.sql).ok()?;
+        let Ok(info) = ready.classifier.classify(&stmt.sql) else { return Probe::Skip };
         if !info.is_read() {
-            return None;
+            return Probe::Skip;
         }
-        let params = bind(&info, &stmt.params).ok()?;
+        let Ok(params) = bind(&info, &stmt.params) else { return Probe::Skip };
         let mut bytes = Vec::new();
         encode_params(&params, &mut bytes);
-        ready.cache.get(&ready.cache.key(&stmt.sql, bytes, &info.reads))
+        let key = ready.cache.key(&stmt.sql, bytes, &info.reads);
+        match ready.cache.get(&key) {
+            Some(hit) => Probe::Hit(hit),
+            None => Probe::Miss(Bound { sql: stmt.sql.clone(), info, params }, key),
+        }
     }
 
     pub async fn close(&self) {

@@ -19,6 +19,8 @@ pub enum Request {
     Batch(Vec<RawStatement>),
     /// Rust code over a connection (the optimized queries), routed like a statement.
     Call(Call),
+    /// A cacheable read that missed the synchronous probe, already bound and keyed.
+    Probed { bound: Bound, key: Key, ttl: Option<Duration> },
 }
 
 /// A unit of Rust work that returns its result as JSON text.
@@ -144,6 +146,15 @@ impl Database {
                         first_of.insert(k.clone(), slot);
                     }
                     reads.push(ReadItem { slot, work: ReadWork::Stmt { bound, key, ttl } });
+                }
+                Request::Probed { bound, key, ttl } => {
+                    // Identical misses in one turn run once.
+                    if let Some(&first) = first_of.get(&key) {
+                        duplicates.push((slot, first));
+                        continue;
+                    }
+                    first_of.insert(key.clone(), slot);
+                    reads.push(ReadItem { slot, work: ReadWork::Stmt { bound, key: Some(key), ttl } });
                 }
                 Request::Call(call) if call.write => writes.push((slot, WriteItem::Call(call))),
                 Request::Call(call) => reads.push(ReadItem { slot, work: ReadWork::Call(call) }),

@@ -3,6 +3,7 @@
 
 use super::{convert, to_napi};
 use crate::config::{self, EdgeConfig};
+use crate::db::database::Probe;
 use crate::db::{Database, Request, Transaction};
 use crate::error::Error;
 use crate::schema;
@@ -71,12 +72,16 @@ impl NativeDatabase {
             Some(t) if t.is_finite() && t >= 0.0 => Some(Duration::from_secs_f64(t)),
             Some(_) => return Err(to_napi(Error::out_of_range("options.ttl", "a number of seconds >= 0"))),
         };
-        if cache && ttl != Some(Duration::ZERO) {
-            if let Some(hit) = self.db.cached(&stmt) {
-                return Ok(Either::A(hit.to_string()));
+        let request = if cache && ttl != Some(Duration::ZERO) {
+            match self.db.probe(&stmt) {
+                Probe::Hit(hit) => return Ok(Either::A(hit.to_string())),
+                Probe::Miss(bound, key) => Request::Probed { bound, key, ttl },
+                Probe::Skip => Request::Execute { stmt, cache, ttl },
             }
-        }
-        self.pending.push(Request::Execute { stmt, cache, ttl });
+        } else {
+            Request::Execute { stmt, cache, ttl }
+        };
+        self.pending.push(request);
         Ok(Either::B((self.pending.len() - 1) as u32))
     }
 
