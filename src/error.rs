@@ -104,7 +104,9 @@ fn classify_remote(message: String) -> Error {
         "ERR_AUTH"
     } else if lower.contains("403") || lower.contains("forbidden") || lower.contains("read-only") || lower.contains("readonly") {
         "ERR_PERMISSION"
-    } else if lower.contains("sqlite_") || lower.contains("sql_parse") || lower.contains("no such") {
+    } else if lower.contains("sqlite_") || lower.contains("sql_parse") || lower.contains("no such")
+        || lower.contains("unsupported statement")
+    {
         "SQLITE_ERROR"
     } else {
         "ERR_CONNECTION"
