@@ -55,29 +55,53 @@ function call(db, name, argNames, args) {
   return db._query(name, json)
 }
 
+// After a committed write, the cached entries of its users and sessions go, here and (with
+// Redis) in every process, before the write resolves: a later read is never stale.
+async function forget(cache, answers) {
+  if (!cache) return
+  const users = new Set()
+  const sessions = new Set()
+  for (const a of answers) {
+    if (a && Number.isSafeInteger(a.userId)) users.add(a.userId)
+    if (a && Number.isSafeInteger(a.studySessionId)) sessions.add(a.studySessionId)
+  }
+  await Promise.all([...[...users].map((u) => cache.invalidateUserCache(u)), ...[...sessions].map((s) => cache.invalidateSessionCache(s))])
+}
+
 class OptimizedStudyQueries {
-  constructor(db) {
+  constructor(db, cache) {
     this.db = db
+    this.cache = cache
   }
 
   /** Questions for a study session; random order without sorting the whole exam. */
   async getOptimizedStudyQuestions(params) {
-    return rows(await call(this.db, 'getOptimizedStudyQuestions', ['params'], [params]))
+    const load = async () => rows(await call(this.db, 'getOptimizedStudyQuestions', ['params'], [params]))
+    if (!this.cache || !params || typeof params !== 'object') return load()
+    return this.cache.loadStudyQuestions(params.userId, params.examId, params, load)
   }
 
   /** Records an answer and updates its question's statistics in one transaction. */
   async recordAnswerOptimized(answer) {
-    return one(await call(this.db, 'recordAnswerOptimized', ['answer'], [answer]))
+    const row = one(await call(this.db, 'recordAnswerOptimized', ['answer'], [answer]))
+    await forget(this.cache, [answer])
+    return row
   }
 
   /** Records many answers all or nothing, one statistics update per distinct question. */
   async recordAnswersBatch(answers) {
-    return rows(await call(this.db, 'recordAnswersBatch', ['answers'], [answers]))
+    const written = rows(await call(this.db, 'recordAnswersBatch', ['answers'], [answers]))
+    await forget(this.cache, answers)
+    return written
   }
 
   /** Recomputes a session's figures and writes them back; null when it has no answers. */
   async updateSessionProgressOptimized(sessionId) {
-    return one(await call(this.db, 'updateSessionProgressOptimized', ['sessionId'], [sessionId]))
+    const session = one(await call(this.db, 'updateSessionProgressOptimized', ['sessionId'], [sessionId]))
+    if (this.cache && session) {
+      await Promise.all([this.cache.invalidateSessionCache(sessionId), this.cache.invalidateUserCache(session.userId)])
+    }
+    return session
   }
 
   /** Full-text search (FTS5, bm25) over question text, explanation and reference. */
@@ -89,12 +113,20 @@ class OptimizedStudyQueries {
 const EXAM_KEYS = { examName: 'name', examCode: 'code', examPassingScore: 'passingScore', examQuestionCount: 'questionCount', examTimeLimitMinutes: 'timeLimitMinutes' }
 
 class OptimizedProgressQueries {
-  constructor(db) {
+  constructor(db, cache) {
     this.db = db
+    this.cache = cache
   }
 
   /** `{progress, exam, recentActivity, currentStreak}` or null. */
   async getUserProgressOptimized(userId, examId) {
+    if (!this.cache || !Number.isSafeInteger(userId) || !Number.isSafeInteger(examId) || userId < 1 || examId < 1) {
+      return this._userProgress(userId, examId)
+    }
+    return this.cache.loadUserProgress(userId, examId, () => this._userProgress(userId, examId))
+  }
+
+  async _userProgress(userId, examId) {
     const row = one(await call(this.db, 'getUserProgressOptimized', ['userId', 'examId'], [userId, examId]))
     if (!row) return null
     const exam = {}
@@ -111,7 +143,10 @@ class OptimizedProgressQueries {
 
   /** Users with more than 50 questions seen, by readiness, with rank and weekly activity. */
   async getExamLeaderboardOptimized(examId, limit) {
-    return rows(await call(this.db, 'getExamLeaderboardOptimized', ['examId', 'limit'], [examId, limit]))
+    const load = async () => rows(await call(this.db, 'getExamLeaderboardOptimized', ['examId', 'limit'], [examId, limit]))
+    const n = limit === undefined ? 10 : limit
+    if (!this.cache || !Number.isSafeInteger(examId) || !Number.isSafeInteger(n) || examId < 1 || n < 1 || n > 1000) return load()
+    return this.cache.loadLeaderboard(examId, n, load)
   }
 }
 
@@ -139,9 +174,12 @@ async function explainQueries(db) {
 function createOptimizedQueries(db, options) {
   if (!(db instanceof EdgeOptimizedDatabase)) throw invalidType('db', 'an EdgeOptimizedDatabase')
   if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidType('options', 'an object')
+  const cache = options && options.cache
+  if (cache !== undefined && !(cache instanceof require('./caching').StudyCache)) throw invalidType('options.cache', 'a StudyCache')
+  for (const k of Object.keys(options || {})) if (k !== 'cache') throw outOfRange(`options.${k}`, 'cache')
   return {
-    study: new OptimizedStudyQueries(db),
-    progress: new OptimizedProgressQueries(db),
+    study: new OptimizedStudyQueries(db, cache),
+    progress: new OptimizedProgressQueries(db, cache),
     twitter: new OptimizedTwitterQueries(db),
   }
 }

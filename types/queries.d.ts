@@ -278,7 +278,7 @@ export interface OptimizedQueries {
 
 export interface OptimizedQueriesOptions {
   /** A StudyCache (createCachingStrategy) to serve and invalidate study results. */
-  cache?: unknown
+  cache?: import('./caching').StudyCache
 }
 
 export declare function createOptimizedQueries(db: EdgeOptimizedDatabase, options?: OptimizedQueriesOptions): OptimizedQueries
