@@ -2,28 +2,13 @@
 // original's SQL through better-sqlite3 / @libsql/client. Usage:
 //   node perf/queries-driver.mjs <addon|better-sqlite3|libsql-client> <file>
 import { createRequire } from 'node:module'
+import { summarise, timeEach } from './timing.mjs'
 import { ORIGINAL } from './original-sql.mjs'
 
 const require = createRequire(import.meta.url)
 const [driver, file] = process.argv.slice(2)
 const ITER = Number(process.env.BENCH_ITER || 1000)
 
-function summarise(samples, totalMs, ops) {
-  samples.sort((a, b) => a - b)
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]
-  return { median: at(0.5), p99: at(0.99), opsPerSec: (ops / totalMs) * 1000 }
-}
-
-async function timeEach(n, fn) {
-  const samples = new Array(n)
-  const t0 = performance.now()
-  for (let i = 0; i < n; i++) {
-    const s = performance.now()
-    await fn(i)
-    samples[i] = (performance.now() - s) * 1000
-  }
-  return summarise(samples, performance.now() - t0, n)
-}
 
 async function burst(n, fn) {
   const t0 = performance.now()

@@ -270,34 +270,19 @@ fn run_item(conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
 }
 
 fn run_alone(ready: &Ready, conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
-    match item {
-        WriteItem::One(_) => run_item(conn, item),
-        // A call is all or nothing, like a batch.
-        WriteItem::Call(_) => {
-            conn.exec_script(begin_sql(ready))?;
-            match run_item(conn, item) {
-                Ok(json) => {
-                    conn.exec_script("COMMIT")?;
-                    Ok(json)
-                }
-                Err(e) => {
-                    let _ = conn.exec_script("ROLLBACK");
-                    Err(e)
-                }
-            }
+    if let WriteItem::One(_) = item {
+        return run_item(conn, item);
+    }
+    // Batches and calls are all or nothing.
+    conn.exec_script(begin_sql(ready))?;
+    match run_item(conn, item) {
+        Ok(json) => {
+            conn.exec_script("COMMIT")?;
+            Ok(json)
         }
-        WriteItem::Many(_) => {
-            conn.exec_script(begin_sql(ready))?;
-            match run_item(conn, item) {
-                Ok(json) => {
-                    conn.exec_script("COMMIT")?;
-                    Ok(json)
-                }
-                Err(e) => {
-                    let _ = conn.exec_script("ROLLBACK");
-                    Err(e)
-                }
-            }
+        Err(e) => {
+            let _ = conn.exec_script("ROLLBACK");
+            Err(e)
         }
     }
 }
