@@ -59,6 +59,10 @@ async function quickstart(argv) {
 
 async function main(argv) {
   const at = commandIndex(argv)
+  // The load tester's command line lives with the load tester (lib/loadtest.js).
+  if (at >= 0 && argv[at] === 'benchmark') {
+    return require('../lib/loadtest').runBenchmarkCli([...argv.slice(0, at), ...argv.slice(at + 1)])
+  }
   if (at >= 0 && argv[at] === 'quickstart' && !argv.includes('--help')) {
     return quickstart([...argv.slice(0, at), ...argv.slice(at + 1)])
   }

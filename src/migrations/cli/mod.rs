@@ -22,7 +22,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
-const BENCHMARK_UNAVAILABLE: &str = "not available yet: the load tester is being built";
+const BENCHMARK_IN_JS: &str = "benchmark runs in bin/db.js (lib/loadtest.js drives the load tester): run `node bin/db.js benchmark`";
 const QUICKSTART_IN_JS: &str = "quickstart runs in bin/db.js (it drives the JS API): run `node bin/db.js quickstart`";
 
 /// Errors that mean the command line was wrong rather than the database.
@@ -96,7 +96,7 @@ pub async fn run(argv: Vec<String>, io: Io) -> Output {
         return Output { exit_code: EXIT_USAGE, stdout: String::new(), stderr: format!("{}\n", usage::GENERAL) };
     };
     match command {
-        Command::Benchmark => fail(&Error::usage("ERR_NOT_AVAILABLE", BENCHMARK_UNAVAILABLE), args.json).with_exit(EXIT_USAGE),
+        Command::Benchmark => fail(&Error::usage("ERR_NOT_AVAILABLE", BENCHMARK_IN_JS), args.json).with_exit(EXIT_USAGE),
         Command::Quickstart => fail(&Error::usage("ERR_NOT_AVAILABLE", QUICKSTART_IN_JS), args.json).with_exit(EXIT_USAGE),
         Command::Optimize => run_optimize(&args, &io).await.unwrap_or_else(|e| fail(&e, args.json)),
         Command::Health => run_health(&args, &io).await.unwrap_or_else(|e| fail(&e, args.json)),

@@ -7,7 +7,7 @@ commands:
               --dry-run, --rollback [--step=NNN ...], --maintenance
   health      connectivity, the app's tables, indexes, a sample query; exits 1 when unhealthy
   seed        create the app schema when missing and seed a synthetic dataset (--scale=N)
-  benchmark   load test (not available yet)
+  benchmark   load-test the app's scenarios (npm run db:benchmark -- --help)
   quickstart  seed (if empty), then run the study flow and print timings
 
 flags (any command):
