@@ -332,7 +332,7 @@ describe('db:benchmark', () => {
       const r = cli(args)
       assert.equal(r.status, 2, `${args}: ${r.stderr}`)
       assert.match(r.stderr, re)
-      assert.match(r.stderr, /usage: npm run db:benchmark/)
+      assert.match(r.stderr, /usage: db.js benchmark/)
     }
     const h = cli(['--help'])
     assert.equal(h.status, 0)
