@@ -69,14 +69,21 @@ function detailsJson(params, stackTrace) {
     let p
     try {
       p = JSON.stringify(params, (_, v) => (typeof v === 'bigint' ? v.toString() : v))
-    } catch {
-      p = JSON.stringify(String(params))
-    }
-    if (p === undefined) p = JSON.stringify(String(params))
+    } catch {}
+    if (p === undefined) p = JSON.stringify(describe(params))
     d.params = p.length > MAX_DETAILS ? `${p.slice(0, MAX_DETAILS)}…` : JSON.parse(p)
   }
   if (stackTrace !== undefined) d.stackTrace = stackTrace.length > MAX_DETAILS ? `${stackTrace.slice(0, MAX_DETAILS)}…` : stackTrace
   return JSON.stringify(d)
+}
+
+/** A text for a value JSON cannot hold (a cycle, a function, a throwing getter). */
+function describe(v) {
+  try {
+    return String(v)
+  } catch {
+    return `[${typeof v}]`
+  }
 }
 
 function errorText(field, error) {
@@ -331,6 +338,8 @@ function createMonitoringSystem(db, options) {
       shared.set(db, monitor)
     }
   } else {
+    // null is refused rather than read as "no options": options decide whether the monitor is shared.
+    if (options === null) throw invalidType('options', 'an object (or omitted)')
     checkMonitorOptions(options, ['logAlerts'])
     const { logAlerts, ...monitorOptions } = options
     if (logAlerts !== undefined && typeof logAlerts !== 'boolean') throw invalidType('options.logAlerts', 'a boolean')

@@ -92,3 +92,9 @@ if (only === 'all' || only === 'queries') {
   const burst = all.addon.recordAnswer1000Concurrent.opsPerSec
   console.log(`\n1,000 concurrent recordAnswerOptimized: ${fmt(burst)} answers/s, ${(burst / seq).toFixed(1)}x one transaction per awaited answer (${fmt(seq)}/s).`)
 }
+
+if (only === 'all' || only === 'monitoring') {
+  // Monitoring on against off, same seed file, own process.
+  const mon = spawnSync(process.execPath, [new URL('./monitoring.mjs', import.meta.url).pathname, `--scale=${scale}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  console.log(`\n## Monitoring on against off\n\n${mon.stdout.trim()}`)
+}

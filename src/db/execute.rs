@@ -401,7 +401,7 @@ impl Database {
             loop {
                 match rx.recv_timeout(idle) {
                     Ok(TxMsg::Run { stmts, batch, reply }) => {
-                        let r2 = run_in_transaction(&r, conn, &stmts, batch, &mut written);
+                        let r2 = run_in_transaction(&db, &r, conn, &stmts, batch, &mut written);
                         let _ = reply.send(r2.map_err(|e| db.scrub(e)));
                     }
                     Ok(TxMsg::End { commit, reply }) => {
@@ -430,6 +430,7 @@ impl Database {
 }
 
 fn run_in_transaction(
+    db: &Database,
     ready: &Ready,
     conn: &mut Conn,
     stmts: &[RawStatement],
@@ -443,11 +444,17 @@ fn run_in_transaction(
     written.extend(bound.iter().filter(|b| !b.info.is_read()).map(|b| b.info.clone()));
     if !batch {
         let b = bound.into_iter().next().ok_or_else(|| Error::internal("empty statement list"))?;
-        return conn.run_json(&b.sql, &b.info, b.params);
+        let t = Instant::now();
+        let r = conn.run_json(&b.sql, &b.info, b.params);
+        db.observers.record("transaction", &b.sql, t.elapsed(), r.as_ref().err());
+        return r;
     }
     // A batch inside a transaction is still all or nothing.
     conn.exec_script("SAVEPOINT pingtopass_tx_batch")?;
-    match run_item(conn, &mut WriteItem::Many(bound)) {
+    let t = Instant::now();
+    let result = run_item(conn, &mut WriteItem::Many(bound));
+    db.observers.record("transaction.batch", "batch", t.elapsed(), result.as_ref().err());
+    match result {
         Ok(json) => {
             conn.exec_script("RELEASE pingtopass_tx_batch")?;
             Ok(json)
