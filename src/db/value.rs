@@ -6,12 +6,34 @@
 
 use crate::config::IntMode;
 use crate::error::{Error, Kind, Result};
-use libsql::Value;
+use libsql::{Row, Value, ValueType};
 use std::fmt::Write;
 
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
 /// Appends `s` as a JSON string literal.
+/// How a connection learns the storage class of a result cell. Rows an embedded replica
+/// forwards to its primary (a write's RETURNING) report each column's *declared* type, so a
+/// NULL in an INTEGER column claims to be an integer: there only the value itself can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellTypes {
+    Exact,
+    FromValue,
+}
+
+pub fn cell_type(row: &Row, i: i32, how: CellTypes) -> libsql::Result<ValueType> {
+    if how == CellTypes::Exact {
+        return row.column_type(i);
+    }
+    Ok(match row.get_value(i)? {
+        Value::Null => ValueType::Null,
+        Value::Integer(_) => ValueType::Integer,
+        Value::Real(_) => ValueType::Real,
+        Value::Text(_) => ValueType::Text,
+        Value::Blob(_) => ValueType::Blob,
+    })
+}
+
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
