@@ -6,6 +6,7 @@
 
 mod answers;
 mod input;
+mod practice;
 mod progress;
 pub mod rows;
 mod study;
@@ -45,8 +46,10 @@ pub fn explain() -> crate::db::Call {
     use Value::{Integer as I, Null, Real as R, Text as T};
     let study = |i: i64| vec![I(1), I(1), I(1), I(5), Null, R(24.0), I(20), I(i)];
     let plans: Vec<(&'static str, &'static str, Vec<Value>)> = vec![
-        ("study_questions_practice", study::PRACTICE, study(7)),
-        ("study_questions_custom", study::PRACTICE, vec![I(1), I(1), I(1), I(5), T("[1,2]".into()), R(24.0), I(20), I(7)]),
+        ("study_questions_practice", practice::WALK, vec![I(1), I(7), I(1), I(5), Null, I(8)]),
+        ("study_questions_custom", practice::WALK, vec![I(1), I(7), I(1), I(5), T("[1,2]".into()), I(8)]),
+        ("study_recent_answers", practice::RECENT, vec![I(1), I(1_700_000_000)]),
+        ("study_questions_rows", practice::ROWS, vec![T("[1,2,3]".into())]),
         ("study_questions_speed_drill", study::SPEED_DRILL, study(7)),
         ("study_questions_weak_areas", study::WEAK_AREAS, study(7)),
         ("study_questions_review", study::REVIEW, study(7)),
