@@ -44,6 +44,13 @@ fn splitmix(x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// The questions `ids` lists, in that order, as `{"rows": [...], "dates": [...]}`: what every
+/// study mode returns.
+pub fn questions(conn: &mut Conn, ids: &[i64]) -> Result<String> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    list(conn, ROWS, vec![Value::Text(ids)])
+}
+
 impl Practice {
     /// The questions, as `{"rows": [...], "dates": [...]}`; the same seed gives the same result.
     pub fn run(&self, conn: &mut Conn) -> Result<String> {
@@ -64,8 +71,7 @@ impl Practice {
         }
         chosen.sort_by_key(|&id| (splitmix(id as u64 ^ self.seed), id));
         chosen.truncate(self.limit);
-        let ids = serde_json::to_string(&chosen).unwrap_or_else(|_| "[]".into());
-        list(conn, ROWS, vec![Value::Text(ids)])
+        questions(conn, &chosen)
     }
 
     /// Appends up to `want` accepted questions in key order from key `from`, wrapping around

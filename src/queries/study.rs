@@ -1,7 +1,7 @@
 //! Study questions in every mode, and full-text search over questions.
 
 use super::input::object;
-use super::practice::Practice;
+use super::practice::{questions, Practice};
 use super::{list, opt};
 use crate::db::Call;
 use crate::error::{Error, Result};
@@ -99,7 +99,10 @@ pub fn study_questions(args: &Json) -> Result<Call> {
         operation: "study.getOptimizedStudyQuestions",
         write: false,
         writes: &[],
-        run: Box::new(move |conn| list(conn, sql, params.clone())),
+        run: Box::new(move |conn| {
+            let ids = conn.query_map(sql, params.clone(), |r| Ok(r.get::<i64>(0)?))?;
+            questions(conn, &ids)
+        }),
     })
 }
 
