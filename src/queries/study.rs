@@ -8,7 +8,7 @@ use libsql::Value;
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-// Served by idx_questions_study_practice_sample (002) and idx_user_answers_study_recent (002).
+// Served by idx_questions_study_practice_sample (002) and idx_user_answers_user_question (app).
 pub(crate) const PRACTICE: &str = include_str!("sql/study_questions_practice.sql");
 // Served by idx_questions_study_speed_drill (002).
 pub(crate) const SPEED_DRILL: &str = include_str!("sql/study_questions_speed_drill.sql");

@@ -38,9 +38,10 @@
 --   Timestamps are normalised to unix seconds whatever their stored form.
 --
 -- Index: idx_questions_study_practice_sample (002_study_indexes) serves the sampling walks; the
--- recent-answer exclusion is an index-only probe of idx_user_answers_user_question (app schema) or
--- idx_user_answers_study_recent (002).  The unary + on difficulty / objective_id keeps the planner
--- from preferring idx_questions_difficulty plus a sort of the whole exam.
+-- recent-answer exclusion is an index-only probe of idx_user_answers_user_question (app schema) on
+-- (user, question).  The unary + on difficulty / objective_id keeps the planner from preferring
+-- idx_questions_difficulty plus a sort of the whole exam; the one on the answer time keeps it from
+-- walking all of the user's recent answers in idx_user_answers_progress_timeline for each question.
 WITH RECURSIVE
   cfg(cutoff) AS MATERIALIZED (SELECT unixepoch('now') - ?6 * 3600),
   seq(k, a) AS (
@@ -63,7 +64,7 @@ WITH RECURSIVE
                 AND NOT EXISTS (
                       SELECT 1 FROM user_answers ua
                        WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                         AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                         AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                              >= (SELECT cutoff FROM cfg))
                ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT 4) AS x)
       FROM pts
@@ -78,7 +79,7 @@ WITH RECURSIVE
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT 4) AS x
   ),
@@ -103,7 +104,7 @@ WITH RECURSIVE
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT ?7)
     UNION ALL
@@ -118,7 +119,7 @@ WITH RECURSIVE
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY ((q.id * 2654435761) % 4294967296) LIMIT ?7)
   ),

@@ -43,7 +43,7 @@ WITH
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY q.difficulty, ((q.id * 2654435761) % 4294967296) LIMIT ?7)
     UNION ALL
@@ -57,7 +57,7 @@ WITH
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY q.difficulty, ((q.id * 2654435761) % 4294967296) LIMIT ?7)
   ),
