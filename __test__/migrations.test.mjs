@@ -356,4 +356,25 @@ describe('against a remote sqld', () => {
     assert.match(bad.stderr, /ERR_AUTH|ERR_CONNECTION/)
     assert.ok(!bad.stderr.includes('not-a-jwt-sekrit'))
   })
+
+  test('seedDatabase works over sqld, which refuses TEMP tables, and leaves no helper behind', async () => {
+    const empty = await startSqld()
+    const remote = createEdgeDatabase(undefined, { url: empty.url, authToken: empty.tokens.rw })
+    const local = createEdgeDatabase(undefined, { url: `file:${join(dir, 'seed-local.db')}` })
+    try {
+      const r = await seedDatabase(remote, { scale: 0.01 })
+      assert.equal(r.seeded, true)
+      const l = await seedDatabase(local, { scale: 0.01 })
+      assert.deepEqual(r.rows, l.rows, 'the same rows as a local seed')
+      const names = async (db) => (await db.execute('SELECT type, name FROM sqlite_master ORDER BY name', [], { cache: false })).rows
+      assert.deepEqual(await names(remote), await names(local), 'no seed helper is left in the main schema')
+      const answers = await remote.execute('SELECT count(*) AS n, sum(is_correct) AS c FROM user_answers', [], { cache: false })
+      const localAnswers = await local.execute('SELECT count(*) AS n, sum(is_correct) AS c FROM user_answers', [], { cache: false })
+      assert.deepEqual(answers.rows, localAnswers.rows)
+    } finally {
+      await remote.cleanup()
+      await local.cleanup()
+      await empty.stop()
+    }
+  })
 })
