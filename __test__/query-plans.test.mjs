@@ -77,6 +77,16 @@ test('every index the migration creates is used by each query it is named for', 
   }
 })
 
+test("the recent-answer probe and the answer insert read the app's (user, question) index only", async () => {
+  const plans = await explainQueries(db)
+  const probes = ['practice', 'custom', 'speed_drill', 'speed_drill_objectives', 'weak_areas', 'weak_areas_objectives']
+  for (const name of [...probes.map((p) => `study_questions_${p}`), 'record_answer_insert']) {
+    const ua = plans[name].filter((l) => / ua USING /.test(l) && !l.includes('idx_user_answers_progress_last_miss'))
+    assert.ok(ua.length > 0, name)
+    for (const l of ua) assert.match(l, /COVERING INDEX idx_user_answers_user_question \(user_id=\? AND question_id=\?\)/, `${name}: ${l}`)
+  }
+})
+
 /** The top-level comma-separated items of the parenthesised list that starts at `open`. */
 function listAt(sql, open) {
   const items = []
