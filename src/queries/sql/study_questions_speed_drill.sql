@@ -23,7 +23,7 @@
 -- Returns: id, ordered by difficulty ascending; study_questions_rows.sql fetches the questions.
 --
 -- Index: idx_questions_study_speed_drill (002_study_indexes); the recent-answer exclusion is an
--- index-only probe of idx_user_answers_study_recent (002).
+-- index-only probe of idx_user_answers_user_question (app schema).
 WITH
   cfg(cutoff) AS MATERIALIZED (SELECT unixepoch('now') - ?6 * 3600),
   seed(a) AS (SELECT ((abs(coalesce(?8, 0)) % 4294967296) + 2654435761) % 4294967296),
@@ -41,7 +41,7 @@ WITH
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY q.difficulty, ((q.id * 2654435761) % 4294967296) LIMIT ?7)
     UNION ALL
@@ -55,7 +55,7 @@ WITH
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY q.difficulty, ((q.id * 2654435761) % 4294967296) LIMIT ?7)
   ),

@@ -27,9 +27,8 @@
 --
 -- Index: idx_questions_study_weak_areas (002_study_indexes) for the per-objective walks; the user's
 -- per-objective accuracy is read index-only from a user-led index that holds question_id and
--- is_correct (the planner takes idx_user_answers_progress_last_miss of 003 or
--- idx_user_answers_study_recent of 002); the recent-answer exclusion is an index-only probe of
--- idx_user_answers_study_recent (002).
+-- is_correct (idx_user_answers_progress_last_miss of 003); the recent-answer exclusion is an
+-- index-only probe of idx_user_answers_user_question (app schema).
 WITH RECURSIVE
   cfg(cutoff) AS MATERIALIZED (SELECT unixepoch('now') - ?6 * 3600),
   user_accuracy(objective_id, accuracy) AS (
@@ -63,7 +62,7 @@ WITH RECURSIVE
                  AND NOT EXISTS (
                        SELECT 1 FROM user_answers ua
                         WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                          AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                          AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                               >= (SELECT cutoff FROM cfg))
                ORDER BY (coalesce(q.total_attempts, 0) = 0),
                         (CAST(q.correct_attempts AS REAL) / q.total_attempts),
