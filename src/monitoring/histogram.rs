@@ -156,6 +156,19 @@ impl Histogram {
         self.max_ns
     }
 
+    /// `(value_ns, count)` of every non-empty bucket, smallest first, the extremes exact:
+    /// enough for another process to merge histograms and take percentiles of the whole.
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        for (o, octave) in self.octaves.iter().enumerate() {
+            let Some(counts) = octave else { continue };
+            for (i, &c) in counts.iter().enumerate().filter(|(_, &c)| c > 0) {
+                out.push((bucket_value(o, i).clamp(self.min_ns, self.max_ns), c));
+            }
+        }
+        out
+    }
+
     /// Nearest-rank percentile (`p` in 0..=100), as the original monitor computed it.
     pub fn percentile_ns(&self, p: f64) -> u64 {
         let rank = ((p / 100.0) * self.count as f64).ceil() as u64;
