@@ -7,41 +7,8 @@
 const { spawn } = require('node:child_process')
 const { generateKeyPairSync, sign } = require('node:crypto')
 const fs = require('node:fs')
-const { createServer } = require('node:net')
-const os = require('node:os')
 const path = require('node:path')
-
-const OUTPUT_TAIL = 8 * 1024
-const children = new Set()
-const tempDirs = new Set()
-
-function killAll() {
-  for (const child of children) {
-    try {
-      child.kill('SIGCONT') // a paused sqld would otherwise stay stopped forever
-      child.kill('SIGKILL')
-    } catch {}
-  }
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
-}
-
-let cleanupInstalled = false
-function installCleanup() {
-  if (cleanupInstalled) return
-  cleanupInstalled = true
-  process.on('exit', killAll)
-  // 'exit' does not run when a signal kills us (e.g. the test runner cancelling a file),
-  // so clean up and re-raise; skipped when the app handles the signal itself.
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    const onSignal = () => {
-      if (process.listenerCount(sig) > 1) return
-      killAll()
-      process.removeListener(sig, onSignal)
-      process.kill(process.pid, sig)
-    }
-    process.on(sig, onSignal)
-  }
-}
+const { serverProcess, freePort, tempDir } = require('./server-process')
 
 const b64url = (data) => Buffer.from(data).toString('base64url')
 
@@ -58,48 +25,6 @@ function findSqldBinary() {
     throw new Error(`sqld binary not found at ${bin}: run scripts/install-sqld.sh (or set SQLD_BIN)`)
   }
   return bin
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer()
-    srv.unref()
-    srv.once('error', rej)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => res(port))
-    })
-  })
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-function exited(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  // The child is unref'd, so awaiting it alone would let the event loop drain.
-  child.ref()
-  return new Promise((r) =>
-    child.once('exit', () => {
-      child.unref()
-      r()
-    }),
-  )
-}
-
-async function waitHealthy(url, child, output, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  let died = null
-  child.once('exit', (code, signal) => (died = signal ?? `code ${code}`))
-  child.once('error', (err) => (died = err.message))
-  while (Date.now() < deadline) {
-    if (died) throw new Error(`sqld exited (${died}) before becoming healthy:\n${output()}`)
-    try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
-      if (res.status === 200) return
-    } catch {}
-    await sleep(100)
-  }
-  throw new Error(`sqld not healthy at ${url} after ${timeoutMs} ms:\n${output()}`)
 }
 
 /**
@@ -121,72 +46,33 @@ function installDatabaseFile(file, dbDir) {
  */
 async function startSqld(opts = {}) {
   const bin = findSqldBinary()
-  installCleanup()
   const { publicKey, privateKey } = generateKeyPairSync('ed25519')
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sqld-'))
-  tempDirs.add(work)
+  const work = tempDir('sqld-')
   const keyFile = path.join(work, 'pub.pem')
   fs.writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }))
   const dbDir = opts.dbDir ?? path.join(work, 'db')
   const port = opts.port ?? (await freePort())
   const url = `http://127.0.0.1:${port}`
-  const timeoutMs = opts.timeoutMs ?? 20_000
   const mintToken = (claims) => signJwt(claims, privateKey)
-
-  let child
-  let tail = ''
-  const output = () => tail
 
   const extra = [...(opts.args ?? [])]
   // sqld's graceful shutdown waits (30 s by default) for every open HTTP connection, e.g.
   // one whose request was aborted while paused.
   if (!extra.includes('--shutdown-timeout')) extra.push('--shutdown-timeout', '1')
+  const server = serverProcess({
+    name: 'sqld',
+    spawn: () =>
+      spawn(bin, ['--no-welcome', '--db-path', dbDir, '--http-listen-addr', `127.0.0.1:${port}`, '--auth-jwt-key-file', keyFile, ...extra], {
+        cwd: work,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    answers: async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).status === 200,
+    pollMs: 100,
+    timeoutMs: opts.timeoutMs ?? 20_000,
+  })
 
-  async function launch() {
-    tail = ''
-    child = spawn(
-      bin,
-      ['--no-welcome', '--db-path', dbDir, '--http-listen-addr', `127.0.0.1:${port}`, '--auth-jwt-key-file', keyFile, ...extra],
-      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    const collect = (chunk) => {
-      tail = (tail + chunk).slice(-OUTPUT_TAIL)
-    }
-    child.stdout.setEncoding('utf8').on('data', collect)
-    child.stderr.setEncoding('utf8').on('data', collect)
-    // A caller that forgets stop() must not stay alive for it; killAll() on exit does it.
-    child.unref()
-    child.stdout.unref?.()
-    child.stderr.unref?.()
-    children.add(child)
-    const me = child
-    child.once('exit', () => children.delete(me))
-    try {
-      await waitHealthy(url, child, output, timeoutMs)
-    } catch (err) {
-      child.kill('SIGKILL')
-      await exited(child)
-      throw err
-    }
-  }
-
-  async function stop() {
-    const c = child
-    if (c.exitCode !== null || c.signalCode !== null) return
-    c.kill('SIGTERM')
-    c.kill('SIGCONT') // a stopped process only acts on SIGTERM once continued
-    const timer = setTimeout(() => c.kill('SIGKILL'), 5000)
-    await exited(c)
-    clearTimeout(timer)
-  }
-
-  async function kill() {
-    child.kill('SIGKILL')
-    await exited(child)
-  }
-
-  await launch()
-  return {
+  await server.launch()
+  return Object.assign(server, {
     url,
     port,
     dbDir,
@@ -196,21 +82,7 @@ async function startSqld(opts = {}) {
       expired: mintToken({ a: 'rw', exp: Math.floor(Date.now() / 1000) - 3600 }),
     },
     mintToken,
-    get pid() {
-      return child.pid
-    },
-    output,
-    stop,
-    kill,
-    pause: () => void child.kill('SIGSTOP'),
-    resume: () => void child.kill('SIGCONT'),
-    async restart() {
-      await stop()
-      await launch()
-    },
-    /** Starts it again after stop() or kill(), on the same port and folder. */
-    start: launch,
-  }
+  })
 }
 
 module.exports = { startSqld, signJwt, findSqldBinary, installDatabaseFile }
