@@ -5,7 +5,8 @@
 // `{id, ok: false, error: {message, code}}`.
 
 const { createEdgeDatabase, monitorDatabaseHealth } = require('./database')
-const { DistributedCache } = require('./caching')
+const { createCachingStrategy } = require('./caching')
+const { createOptimizedQueries } = require('./queries')
 const { DatabaseLoadTester } = require('./loadtest')
 const { createMonitoringSystem } = require('./monitoring')
 
@@ -18,7 +19,9 @@ const POLL_MS = 2
 
 let db = null
 let monitoring = null
+let strategy = null
 let cache = null
+let queries = null
 let node = 0
 let tester = null
 // Lag probes: rows this node wrote (seq -> ack time) and other nodes' rows it saw (seq ->
@@ -71,9 +74,12 @@ const ops = {
     await db.ready()
     monitoring = createMonitoringSystem(db)
     if (redisUrl) {
-      cache = new DistributedCache(redisUrl)
+      // As the app runs: the study cache over the shared Redis tier, in front of the queries.
+      strategy = createCachingStrategy({ enableDistributed: true, redisUrl })
+      cache = strategy.distributed
       if (!(await cache.ready(5000))) throw new Error('Redis did not answer within 5 s')
     }
+    queries = createOptimizedQueries(db, strategy ? { cache: strategy.studyCache } : undefined)
     // The probe table exists when a scale run prepared the primary; a node started on its own
     // (startReplicaNode) may run without it until `run` is asked for.
     const probes = await db.execute('SELECT count(*) AS n FROM sqlite_schema WHERE name = ?', [PROBE_TABLE], { cache: false })
@@ -97,6 +103,9 @@ const ops = {
     }
     throw Object.assign(new Error(`not visible after ${timeoutMs} ms: ${sql}`), { code: 'ERR_NOT_VISIBLE' })
   },
+
+  /** One of the app's optimized queries, through the study cache when Redis is configured. */
+  query: ({ group, name, args }) => queries[group][name](...args),
 
   sync: () => db.sync(),
   metrics: () => db.getMetrics(),
@@ -142,7 +151,7 @@ const ops = {
 
   async close() {
     polling = false
-    if (cache) await cache.cleanup()
+    if (strategy) await strategy.cleanup()
     if (db) await db.cleanup()
     return true
   },
