@@ -85,6 +85,22 @@ async function preparePrimary(db) {
   await db.execute(PROBE_TABLE_SQL, [], { cache: false })
 }
 
+/** Seeds an empty primary and creates the probe table; resolves to where the primary is (no secret). */
+async function prepare(db, o, log) {
+  const { internal } = require('./loadtest')
+  if (await internal.isEmpty(db)) {
+    log('the primary is empty: seeding it at scale 1...\n')
+    try {
+      await internal.seedAndOptimize(db, 1, o.optimize !== false)
+    } catch (e) {
+      const why = `the primary is empty and could not be seeded over the network (${e.message})`
+      throw Object.assign(new Error(`${why}: seed a file (npm run db:seed -- --url=file:seed.db) and start the server on it, or give no URL to run on a local sqld`), { code: e.code })
+    }
+  }
+  await preparePrimary(db)
+  return db.config.target
+}
+
 // ---------------------------------------------------------------------------------------
 // Percentiles of the whole from the nodes' fine histograms (`latencyBuckets`).
 
@@ -193,20 +209,20 @@ async function runScaleBenchmark(options) {
   const scratch = o.replicaDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ptp-replicas-'))
   fs.mkdirSync(scratch, { recursive: true })
   const nodes = []
-  const db = createEdgeDatabase(undefined, { url: primary.url, authToken: primary.authToken })
-  try {
-    await db.ready()
-    const { internal } = require('./loadtest')
-    if (await internal.isEmpty(db)) {
-      log('the primary is empty: seeding it at scale 1...\n')
-      try {
-        await internal.seedAndOptimize(db, 1, o.optimize !== false)
-      } catch (e) {
-        const why = `the primary is empty and could not be seeded over the network (${e.message})`
-        throw Object.assign(new Error(`${why}: seed a file (npm run db:seed -- --url=file:seed.db) and start the server on it, or give no URL to run on a local sqld`), { code: e.code })
-      }
+  // A connection of its own for each visit to the primary: one left idle through the run
+  // would find its server-side stream expired.
+  const onPrimary = async (fn) => {
+    const db = createEdgeDatabase(undefined, { url: primary.url, authToken: primary.authToken })
+    try {
+      await db.ready()
+      return await fn(db)
+    } finally {
+      await db.cleanup()
     }
-    await preparePrimary(db)
+  }
+  try {
+    const target = await onPrimary((db) => prepare(db, o, log))
+
     const started = Date.now()
     const settled = await Promise.allSettled(
       Array.from({ length: o.nodes }, (_, index) =>
@@ -250,7 +266,9 @@ async function runScaleBenchmark(options) {
 
     const ackedAt = new Map(acked.flatMap((m) => [...m]))
     const allSeqs = [...ackedAt.keys()]
-    const { rows } = await db.execute('SELECT count(*) AS n FROM scale_probes WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(allSeqs)], { cache: false })
+    const { rows } = await onPrimary((db) =>
+      db.execute('SELECT count(*) AS n FROM scale_probes WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(allSeqs)], { cache: false }),
+    )
     const lags = []
     const perNode = nodes.map((n, i) => {
       const r = runs[i].results
@@ -321,7 +339,7 @@ async function runScaleBenchmark(options) {
       usersPerNode: perNodeUsers,
       syncInterval: o.syncInterval,
       probeIntervalMs: o.probeIntervalMs,
-      primary: primary.sqld ? `local sqld ${primary.url}` : db.config.target,
+      primary: primary.sqld ? `local sqld ${primary.url}` : target,
       redis: !!o.redisUrl,
       config: { ...o.config, scenarios: undefined, maxUsers: o.config.maxUsers },
       perNode,
@@ -329,7 +347,6 @@ async function runScaleBenchmark(options) {
     }
   } finally {
     await Promise.all(nodes.map((n) => n.close()))
-    await db.cleanup()
     if (primary.sqld) {
       await primary.sqld.stop()
       fs.rmSync(primary.dbDir, { recursive: true, force: true })

@@ -64,6 +64,9 @@ pub struct Ready {
     schema_epoch: Arc<AtomicU64>,
 }
 
+/// The first sync of an embedded replica copies the primary (100 MB took seconds on loopback).
+const FIRST_SYNC_TIMEOUT_MS: u64 = 300_000;
+
 #[derive(Default)]
 pub struct SyncState {
     pub count: AtomicU64,
@@ -152,8 +155,10 @@ impl Database {
         let sync = match &opened.backend {
             Backend::Replica { .. } => {
                 let state = Arc::new(SyncState::default());
-                // A fresh replica has no tables until its first sync.
-                sync_once(&opened.db, &state, &self.rt, cfg.request_timeout_ms).map_err(|e| self.scrub(e))?;
+                // A fresh replica has no tables until its first sync, which downloads the whole
+                // database: bounded by what that may take, not by one request's timeout.
+                let first_sync_ms = cfg.request_timeout_ms.max(FIRST_SYNC_TIMEOUT_MS);
+                sync_once(&opened.db, &state, &self.rt, first_sync_ms).map_err(|e| self.scrub(e))?;
                 Some(state)
             }
             _ => None,

@@ -266,6 +266,26 @@ mod tests {
     }
 
     #[test]
+    fn buckets_rebuild_the_same_percentiles() {
+        let xs = samples(20_000, 9);
+        let mut h = Histogram::new();
+        for &x in &xs {
+            h.record(x);
+        }
+        let buckets = h.buckets();
+        assert!(buckets.windows(2).all(|w| w[0].0 < w[1].0), "smallest first, one entry per bucket");
+        assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>(), h.count());
+        let mut rebuilt = Histogram::new();
+        for &(ns, n) in &buckets {
+            rebuilt.record_n(ns, n);
+        }
+        for p in [50.0, 95.0, 99.0] {
+            let (a, b) = (h.percentile_ns(p) as f64, rebuilt.percentile_ns(p) as f64);
+            assert!((a - b).abs() <= a * 0.01, "p{p}: {a} vs {b}");
+        }
+    }
+
+    #[test]
     fn memory_is_bounded_and_small_values_are_exact() {
         let mut h = Histogram::new();
         for v in 0..128 {
