@@ -7,10 +7,10 @@
 
 const { fork } = require('node:child_process')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const { createEdgeDatabase } = require('./database')
 const { invalidType, outOfRange } = require('./errors')
+const { tempDir } = require('./server-process')
 
 const WORKER = path.join(__dirname, 'scale-worker.js')
 const PROBE_TABLE_SQL =
@@ -190,7 +190,8 @@ async function resolvePrimary(o, log) {
   const { startSqld, installDatabaseFile } = require('./sqld')
   const { internal } = require('./loadtest')
   const seed = await internal.cachedSeed(o.seedScale ?? 1, o.optimize !== false, log)
-  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptp-primary-'))
+  // Removed at exit too, should the run be interrupted: it holds a copy of the database.
+  const dbDir = tempDir('ptp-primary-')
   installDatabaseFile(seed, dbDir)
   log(`no primary configured: started a local sqld on a copy of ${path.basename(seed)}\n`)
   const sqld = await startSqld({ dbDir })
@@ -206,7 +207,7 @@ async function runScaleBenchmark(options) {
   const o = checkRunOptions(options)
   const log = o.log ?? (() => {})
   const primary = await resolvePrimary(o, log)
-  const scratch = o.replicaDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ptp-replicas-'))
+  const scratch = o.replicaDir ?? tempDir('ptp-replicas-')
   fs.mkdirSync(scratch, { recursive: true })
   const nodes = []
   // A connection of its own for each visit to the primary: one left idle through the run
