@@ -114,8 +114,14 @@ export interface ReplicationMetrics {
   syncs: number
   syncErrors: number
   framesSynced: number
+  /** Milliseconds, the last sync and all syncs so far. */
   lastSyncDuration: number
+  totalSyncDuration: number
   lastSyncAt: number | null
+  /** Milliseconds since the last successful sync: how far behind the primary the replica can be. */
+  lagMs: number | null
+  /** The replica's committed frame number (its replication index). */
+  frameNo: number | null
   syncInterval: number
 }
 
@@ -143,7 +149,7 @@ export declare class EdgeOptimizedDatabase {
   batch(statements: InStatement[]): Promise<ResultSet[]>
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
   ready(): Promise<void>
-  sync(): Promise<{ framesSynced: number }>
+  sync(): Promise<{ framesSynced: number; frameNo: number | null }>
   getMetrics(): DatabaseMetrics
   maintenance(): Promise<MaintenanceReport>
   cleanup(): Promise<void>
@@ -174,3 +180,4 @@ export * from './types/caching'
 export * from './types/monitoring'
 export * from './types/migrations'
 export * from './types/loadtest'
+export * from './types/scale'

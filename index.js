@@ -10,4 +10,5 @@ module.exports = {
   ...require('./lib/monitoring'),
   ...require('./lib/migrations'),
   ...require('./lib/loadtest'),
+  ...require('./lib/scale'),
 }

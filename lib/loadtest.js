@@ -272,6 +272,15 @@ const USAGE = `usage: db.js benchmark [flags]   (npm run db:benchmark -- [flags]
   --quiet              no live progress on stderr
   --help
 
+Scale-out (see docs/scaling-out.md):
+  --nodes=N            run N node processes, each on its own embedded replica of one primary: the
+                       --url / TURSO_DATABASE_URL server, else a local sqld started on the seeded
+                       database (scripts/install-sqld.sh); the users are split over the nodes
+  --sync-interval=S    seconds between each replica's syncs; default 1
+  --probe-interval=T   how often each node writes a replication-lag probe row; default 250ms
+  --redis-url=URL      the shared Redis cache tier for every node; default REDIS_URL
+  --replica-dir=DIR    keep the replica files here (default: a temporary folder, removed after)
+
 Exit codes: 0 ok, 1 failed run or integrity check, 2 usage, 99 thresholds broken.
 `
 
@@ -279,6 +288,7 @@ const FLAGS = {
   config: 'value', duration: 'value', 'ramp-up': 'value', users: 'value', 'closed-loop': 'bool', 'seed-scale': 'value',
   'no-optimize': 'bool', seed: 'value', json: 'value', report: 'value', threshold: 'list', url: 'value',
   'auth-token': 'value', 'replica-path': 'value', quiet: 'bool', help: 'bool',
+  nodes: 'value', 'sync-interval': 'value', 'probe-interval': 'value', 'redis-url': 'value', 'replica-dir': 'value',
 }
 
 function parseDuration(text, flag) {
@@ -328,6 +338,22 @@ function parseBenchmarkArgs(argv) {
     if (!(o.seedScale > 0 && o.seedScale <= 100)) throw outOfRange('--seed-scale', `a number above 0 and at most 100, not ${JSON.stringify(raw['seed-scale'])}`)
   }
   for (const k of ['json', 'report', 'url', 'auth-token', 'replica-path']) {
+    if (raw[k] !== undefined && raw[k] === '') throw outOfRange(`--${k}`, 'a non-empty value')
+  }
+  if (raw.nodes !== undefined) {
+    o.nodes = parseInteger(raw.nodes, '--nodes', 1, 64)
+    if (raw.report !== undefined) throw outOfRange('--report', 'a single-node option: give --json with --nodes')
+    if (raw['replica-path'] !== undefined) throw outOfRange('--replica-path', 'a single-node option: --nodes gives each node its own replica in --replica-dir')
+    o.syncInterval = raw['sync-interval'] === undefined ? 1 : parseInteger(raw['sync-interval'], '--sync-interval', 1, 3600)
+    o.probeIntervalMs = raw['probe-interval'] === undefined ? 250 : parseDuration(raw['probe-interval'], '--probe-interval')
+    o.redisUrl = raw['redis-url'] ?? (process.env.REDIS_URL || undefined)
+    o.replicaDir = raw['replica-dir']
+  } else {
+    for (const k of ['sync-interval', 'probe-interval', 'redis-url', 'replica-dir']) {
+      if (raw[k] !== undefined) throw outOfRange(`--${k}`, 'given with --nodes=N')
+    }
+  }
+  for (const k of ['redis-url', 'replica-dir']) {
     if (raw[k] !== undefined && raw[k] === '') throw outOfRange(`--${k}`, 'a non-empty value')
   }
   o.json = raw.json
@@ -397,6 +423,18 @@ function progressLine(p, maxUsers) {
   )
 }
 
+/** Prints the thresholds' outcome; 0 ok, 1 integrity failed, 99 a threshold broken. */
+function exitCode(integrityOk, results, thresholds, title, out) {
+  let code = integrityOk ? 0 : 1
+  if (thresholds.length) {
+    const checked = checkThresholds(results, thresholds)
+    out(`\n${title}:\n`)
+    for (const c of checked) out(`  ${c.ok ? '✓' : '✗'} ${c.text}  (actual ${c.actual === undefined ? 'n/a' : fmt(c.actual, 3)})\n`)
+    if (checked.some((c) => !c.ok)) code = code || 99
+  }
+  return code
+}
+
 /**
  * `db:benchmark`: runs a preset against the configured database and prints the results.
  * Resolves to the exit code; `io` defaults to the process's streams.
@@ -416,6 +454,8 @@ async function runBenchmarkCli(argv, io = { stdout: process.stdout, stderr: proc
     err(`error: ${e.message}\n\n${USAGE}`)
     return 2
   }
+
+  if (o.nodes !== undefined) return runNodesCli(o, config, out, err)
 
   let scratch = null
   const settings = { ...o.settings }
@@ -473,14 +513,7 @@ async function runBenchmarkCli(argv, io = { stdout: process.stdout, stderr: proc
     if (o.json) fs.writeFileSync(o.json, JSON.stringify(results, null, 2) + '\n')
     if (o.report) fs.writeFileSync(o.report, renderLoadTestReportHtml(results))
     if (o.json || o.report) out(`\n${[o.json, o.report].filter(Boolean).map((f) => `wrote ${f}`).join('\n')}\n`)
-    let code = results.integrity.ok ? 0 : 1
-    if (o.thresholds.length) {
-      const checked = checkThresholds(results, o.thresholds)
-      out('\nThresholds:\n')
-      for (const c of checked) out(`  ${c.ok ? '✓' : '✗'} ${c.text}  (actual ${c.actual === undefined ? 'n/a' : fmt(c.actual, 3)})\n`)
-      if (checked.some((c) => !c.ok)) code = code || 99
-    }
-    return code
+    return exitCode(results.integrity.ok, results, o.thresholds, 'Thresholds', out)
   } catch (e) {
     err(`error: ${e.message}${e.code ? ` (${e.code})` : ''}\n`)
     return 1
@@ -488,6 +521,53 @@ async function runBenchmarkCli(argv, io = { stdout: process.stdout, stderr: proc
     process.removeListener('SIGINT', onSigint)
     await db.cleanup()
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** `db:benchmark --nodes=N`: the run spread over N replica processes (lib/scale.js). */
+async function runNodesCli(o, config, out, err) {
+  const { runScaleBenchmark, formatScaleReport } = require('./scale')
+  if (o.seedScale !== undefined && (o.settings.url !== undefined || process.env.TURSO_DATABASE_URL)) {
+    err('error: --seed-scale with --nodes seeds the local sqld this command starts: drop --url (and TURSO_DATABASE_URL)\n')
+    return 2
+  }
+  err(
+    `🚀 Starting ${o.config} load test with ${config.maxUsers} users over ${config.testDurationMs / 1000}s on ${o.nodes} nodes` +
+      `${config.closedLoop ? ' (closed loop)' : ''}\n`,
+  )
+  try {
+    const report = await runScaleBenchmark({
+      nodes: o.nodes,
+      config,
+      url: o.settings.url,
+      authToken: o.settings.authToken,
+      syncInterval: o.syncInterval,
+      probeIntervalMs: o.probeIntervalMs,
+      redisUrl: o.redisUrl,
+      replicaDir: o.replicaDir,
+      seedScale: o.seedScale,
+      optimize: o.optimize,
+      log: err,
+      onProgress: o.quiet
+        ? undefined
+        : (ps) => {
+            const live = ps.filter((p) => p && p.elapsedMs !== undefined)
+            if (live.length === 0) return
+            const rps = live.reduce((s, p) => s + p.rps, 0)
+            const errors = live.reduce((s, p) => s + p.errors, 0)
+            const p95 = Math.max(...live.map((p) => p.p95Ms))
+            err(`  ${(live[0].elapsedMs / 1000).toFixed(1)}s  ${Math.round(rps)} req/s over ${live.length} nodes  worst p95 ${p95.toFixed(2)} ms  errors ${errors}\n`)
+          },
+    })
+    out(formatScaleReport(report) + '\n')
+    if (o.json) {
+      fs.writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n')
+      out(`\nwrote ${o.json}\n`)
+    }
+    return exitCode(report.total.integrityOk, report.total, o.thresholds, 'Thresholds (all nodes together)', out)
+  } catch (e) {
+    err(`error: ${e.message}${e.code ? ` (${e.code})` : ''}\n`)
+    return 1
   }
 }
 
@@ -501,6 +581,9 @@ module.exports = {
   renderLoadTestReport: renderLoadTestReportHtml,
   checkThresholds: (results, texts) => checkThresholds(results, texts.map(parseThreshold)),
 }
+
+// For lib/scale.js, out of the package's public surface (index.js spreads enumerable keys).
+Object.defineProperty(module.exports, 'internal', { value: { cachedSeed, seedAndOptimize, isEmpty }, enumerable: false })
 
 // `node lib/loadtest.js --config=light ...` runs the command directly.
 if (require.main === module) {

@@ -55,17 +55,36 @@ function call(db, name, argNames, args) {
   return db._query(name, json)
 }
 
+// Time a replica's sync takes beyond its interval, with room to spare.
+const SYNC_MARGIN_MS = 1000
+
+/** Milliseconds between an embedded replica's syncs; 0 for any other backend. */
+function replicaSyncMs(db) {
+  const c = db.config
+  return c.backend === 'replica' ? c.syncInterval * 1000 : 0
+}
+
 // After a committed write, the cached entries of its users and sessions go, here and (with
-// Redis) in every process, before the write resolves: a later read is never stale.
-async function forget(cache, answers) {
+// Redis) in every process, before the write resolves: a later read is never stale. On an
+// embedded replica they go again once every replica has synced: another node that loaded
+// them from its own replica before that replica held the write cached the old rows (in
+// Redis too) and would otherwise serve them until their TTL.
+async function forget(db, cache, users, sessions) {
   if (!cache) return
+  const drop = () => Promise.all([...[...users].map((u) => cache.invalidateUserCache(u)), ...[...sessions].map((s) => cache.invalidateSessionCache(s))])
+  await drop()
+  const syncMs = replicaSyncMs(db)
+  if (syncMs > 0) setTimeout(() => drop().catch(() => {}), syncMs + SYNC_MARGIN_MS).unref()
+}
+
+function forgetAnswers(db, cache, answers) {
   const users = new Set()
   const sessions = new Set()
   for (const a of answers) {
     if (a && Number.isSafeInteger(a.userId)) users.add(a.userId)
     if (a && Number.isSafeInteger(a.studySessionId)) sessions.add(a.studySessionId)
   }
-  await Promise.all([...[...users].map((u) => cache.invalidateUserCache(u)), ...[...sessions].map((s) => cache.invalidateSessionCache(s))])
+  return forget(db, cache, users, sessions)
 }
 
 class OptimizedStudyQueries {
@@ -84,23 +103,21 @@ class OptimizedStudyQueries {
   /** Records an answer and updates its question's statistics in one transaction. */
   async recordAnswerOptimized(answer) {
     const row = one(await call(this.db, 'recordAnswerOptimized', ['answer'], [answer]))
-    await forget(this.cache, [answer])
+    await forgetAnswers(this.db, this.cache, [answer])
     return row
   }
 
   /** Records many answers all or nothing, one statistics update per distinct question. */
   async recordAnswersBatch(answers) {
     const written = rows(await call(this.db, 'recordAnswersBatch', ['answers'], [answers]))
-    await forget(this.cache, answers)
+    await forgetAnswers(this.db, this.cache, answers)
     return written
   }
 
   /** Recomputes a session's figures and writes them back; null when it has no answers. */
   async updateSessionProgressOptimized(sessionId) {
     const session = one(await call(this.db, 'updateSessionProgressOptimized', ['sessionId'], [sessionId]))
-    if (this.cache && session) {
-      await Promise.all([this.cache.invalidateSessionCache(sessionId), this.cache.invalidateUserCache(session.userId)])
-    }
+    if (session) await forget(this.db, this.cache, [session.userId], [sessionId])
     return session
   }
 

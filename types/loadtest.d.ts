@@ -73,6 +73,8 @@ export interface LoadTestOperationResult {
   max: number
   /** Requests per latency bin; the bins' upper bounds are `histogramBoundsUs` (plus one overflow bin). */
   histogram: number[]
+  /** `[nanoseconds, count]` per non-empty bucket of the fine (1%) histogram: runs merge into exact percentiles. */
+  latencyBuckets: Array<[ns: number, count: number]>
 }
 
 export interface LoadTestSecond {

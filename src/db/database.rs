@@ -64,14 +64,30 @@ pub struct Ready {
     schema_epoch: Arc<AtomicU64>,
 }
 
+/// The first sync of an embedded replica copies the primary (100 MB took seconds on loopback).
+const FIRST_SYNC_TIMEOUT_MS: u64 = 300_000;
+
 #[derive(Default)]
 pub struct SyncState {
     pub count: AtomicU64,
     pub errors: AtomicU64,
     pub last_sync_unix_ms: AtomicU64,
     pub last_duration_us: AtomicU64,
+    pub total_duration_us: AtomicU64,
     pub frames_synced: AtomicU64,
+    /// The replica's committed frame number after the last sync, plus one (0: none yet).
+    pub frame_no: AtomicU64,
     pub stop: tokio::sync::Notify,
+}
+
+/// What one sync did.
+pub struct Synced {
+    pub frames: u64,
+    /// The replica holds frames it did not hold at the previous sync. Writes through this
+    /// replica (read-your-writes) pull the primary's frames up to their own, other nodes'
+    /// included, without a sync counting them: comparing frame numbers catches those too.
+    pub advanced: bool,
+    pub frame_no: Option<u64>,
 }
 
 #[derive(Default)]
@@ -139,8 +155,10 @@ impl Database {
         let sync = match &opened.backend {
             Backend::Replica { .. } => {
                 let state = Arc::new(SyncState::default());
-                // A fresh replica has no tables until its first sync.
-                sync_once(&opened.db, &state, &self.rt, cfg.request_timeout_ms).map_err(|e| self.scrub(e))?;
+                // A fresh replica has no tables until its first sync, which downloads the whole
+                // database: bounded by what that may take, not by one request's timeout.
+                let first_sync_ms = cfg.request_timeout_ms.max(FIRST_SYNC_TIMEOUT_MS);
+                sync_once(&opened.db, &state, &self.rt, first_sync_ms).map_err(|e| self.scrub(e))?;
                 Some(state)
             }
             _ => None,
@@ -256,15 +274,12 @@ impl Database {
         let db = ready.opened.db.clone();
         let timeout = self.cfg.request_timeout_ms;
         let rt = self.rt.clone();
-        let frames = tokio::task::spawn_blocking(move || sync_once(&db, &state, &rt, timeout))
+        let synced = tokio::task::spawn_blocking(move || sync_once(&db, &state, &rt, timeout))
             .await
             .map_err(|e| Error::internal(e.to_string()))?
             .map_err(|e| self.scrub(e))?;
-        if frames > 0 {
-            ready.schema_epoch.fetch_add(1, Ordering::AcqRel);
-            ready.cache.invalidate_all();
-        }
-        Ok(serde_json::json!({ "framesSynced": frames }))
+        ready.after_sync(&synced);
+        Ok(serde_json::json!({ "framesSynced": synced.frames, "frameNo": synced.frame_no }))
     }
 }
 
@@ -324,6 +339,15 @@ impl Ready {
         }
         let params = bind(&info, &stmt.params)?;
         Ok(Bound { sql: stmt.sql.clone(), info, params })
+    }
+
+    /// New frames may hold other nodes' rows, or schema: cached results and prepared
+    /// statements from before them must not be served.
+    fn after_sync(&self, synced: &Synced) {
+        if synced.advanced {
+            self.schema_epoch.fetch_add(1, Ordering::AcqRel);
+            self.cache.invalidate_all();
+        }
     }
 
     /// After DDL run outside the request path (schema setup, migrations).
@@ -401,7 +425,7 @@ pub fn bind(info: &StatementInfo, params: &RawParams) -> Result<Vec<Value>> {
     }
 }
 
-fn sync_once(db: &libsql::Database, state: &SyncState, rt: &Handle, timeout_ms: u64) -> Result<u64> {
+fn sync_once(db: &libsql::Database, state: &SyncState, rt: &Handle, timeout_ms: u64) -> Result<Synced> {
     let started = Instant::now();
     let r = rt.block_on(async { tokio::time::timeout(Duration::from_millis(timeout_ms), db.sync()).await });
     let r = match r {
@@ -413,10 +437,15 @@ fn sync_once(db: &libsql::Database, state: &SyncState, rt: &Handle, timeout_ms: 
             let frames = rep.frames_synced() as u64;
             state.count.fetch_add(1, Ordering::Relaxed);
             state.frames_synced.fetch_add(frames, Ordering::Relaxed);
-            state.last_duration_us.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+            let us = started.elapsed().as_micros() as u64;
+            state.last_duration_us.store(us, Ordering::Relaxed);
+            state.total_duration_us.fetch_add(us, Ordering::Relaxed);
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
             state.last_sync_unix_ms.store(now.as_millis() as u64, Ordering::Relaxed);
-            Ok(frames)
+            let frame_no = rep.frame_no();
+            let stored = frame_no.map_or(0, |f| f + 1);
+            let advanced = state.frame_no.swap(stored, Ordering::AcqRel) != stored || frames > 0;
+            Ok(Synced { frames, advanced, frame_no })
         }
         Err(e) => {
             state.errors.fetch_add(1, Ordering::Relaxed);
@@ -445,12 +474,8 @@ fn spawn_periodic_sync(
             let db = r.opened.db.clone();
             let (state2, rt3) = (state.clone(), rt2.clone());
             let synced = tokio::task::spawn_blocking(move || sync_once(&db, &state2, &rt3, timeout_ms)).await;
-            if let Ok(Ok(frames)) = synced {
-                if frames > 0 {
-                    // Other nodes wrote rows, maybe schema: drop cached results and statements.
-                    r.schema_epoch.fetch_add(1, Ordering::AcqRel);
-                    r.cache.invalidate_all();
-                }
+            if let Ok(Ok(synced)) = synced {
+                r.after_sync(&synced);
             }
         }
     });

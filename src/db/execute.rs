@@ -242,9 +242,11 @@ fn run_call(call: &mut Call, conn: &mut Conn) -> Result<String> {
 }
 
 fn begin_sql(ready: &Ready) -> &'static str {
-    // IMMEDIATE takes the write lock up front; remote servers and replicas get a plain BEGIN
-    // (a replica forwards it to its primary).
-    if ready.is_local() {
+    // IMMEDIATE takes the write lock up front. A replica forwards it to its primary, where
+    // several replicas write at once: a deferred BEGIN that reads before it writes would
+    // fail there with SQLITE_BUSY_SNAPSHOT (517) when another node committed in between.
+    // Remote servers get a plain BEGIN.
+    if !matches!(ready.opened.backend, crate::config::Backend::Remote { .. }) {
         "BEGIN IMMEDIATE"
     } else {
         "BEGIN"

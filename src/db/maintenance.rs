@@ -56,7 +56,12 @@ impl Database {
                 "syncErrors": s.errors.load(Relaxed),
                 "framesSynced": s.frames_synced.load(Relaxed),
                 "lastSyncDuration": s.last_duration_us.load(Relaxed) as f64 / 1000.0,
+                "totalSyncDuration": s.total_duration_us.load(Relaxed) as f64 / 1000.0,
                 "lastSyncAt": if last == 0 { Value::Null } else { json!(last) },
+                // How far behind the primary this replica can be: what it holds is at least
+                // as fresh as its last sync.
+                "lagMs": if last == 0 { Value::Null } else { json!(crate::monitoring::now_ms() - last as f64) },
+                "frameNo": s.frame_no.load(Relaxed).checked_sub(1),
                 "syncInterval": self.cfg.sync_interval_secs,
             });
         }

@@ -271,6 +271,7 @@ impl Recorder {
                 p99: s.hist.percentile_ms(99.0),
                 max: ns_to_ms(s.hist.max_ns()),
                 histogram: s.bins.as_ref().map(|b| b.counts.clone()).unwrap_or_default(),
+                latency_buckets: s.hist.buckets(),
             })
             .collect();
         let scenarios = g

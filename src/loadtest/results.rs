@@ -70,6 +70,10 @@ pub struct OperationResult {
     pub max: f64,
     /// Counts per latency bin (see `histogramBoundsUs`).
     pub histogram: Vec<u64>,
+    /// `[nanoseconds, count]` per non-empty bucket of the fine histogram (1% wide), so runs
+    /// in several processes can be merged into exact-to-1% percentiles.
+    #[serde(default)]
+    pub latency_buckets: Vec<(u64, u64)>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

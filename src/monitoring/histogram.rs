@@ -156,6 +156,19 @@ impl Histogram {
         self.max_ns
     }
 
+    /// `(value_ns, count)` of every non-empty bucket, smallest first, the extremes exact:
+    /// enough for another process to merge histograms and take percentiles of the whole.
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        for (o, octave) in self.octaves.iter().enumerate() {
+            let Some(counts) = octave else { continue };
+            for (i, &c) in counts.iter().enumerate().filter(|(_, &c)| c > 0) {
+                out.push((bucket_value(o, i).clamp(self.min_ns, self.max_ns), c));
+            }
+        }
+        out
+    }
+
     /// Nearest-rank percentile (`p` in 0..=100), as the original monitor computed it.
     pub fn percentile_ns(&self, p: f64) -> u64 {
         let rank = ((p / 100.0) * self.count as f64).ceil() as u64;
@@ -250,6 +263,26 @@ mod tests {
             assert_eq!(a.percentile_ns(p), all.percentile_ns(p));
         }
         assert_eq!((a.count(), a.sum_ns(), a.min_ns(), a.max_ns()), (all.count(), all.sum_ns(), all.min_ns(), all.max_ns()));
+    }
+
+    #[test]
+    fn buckets_rebuild_the_same_percentiles() {
+        let xs = samples(20_000, 9);
+        let mut h = Histogram::new();
+        for &x in &xs {
+            h.record(x);
+        }
+        let buckets = h.buckets();
+        assert!(buckets.windows(2).all(|w| w[0].0 < w[1].0), "smallest first, one entry per bucket");
+        assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>(), h.count());
+        let mut rebuilt = Histogram::new();
+        for &(ns, n) in &buckets {
+            rebuilt.record_n(ns, n);
+        }
+        for p in [50.0, 95.0, 99.0] {
+            let (a, b) = (h.percentile_ns(p) as f64, rebuilt.percentile_ns(p) as f64);
+            assert!((a - b).abs() <= a * 0.01, "p{p}: {a} vs {b}");
+        }
     }
 
     #[test]

@@ -172,8 +172,9 @@ impl Shared {
     fn apply_remote(&self, bytes: &[u8]) {
         match Message::parse(bytes) {
             Some(m) if m.origin != self.origin => {
-                self.count(&self.counters.received);
+                // Counted once applied: a reader that sees the count sees the entries gone.
                 self.apply(&m);
+                self.count(&self.counters.received);
             }
             _ => {}
         }

@@ -77,6 +77,28 @@ impl Builder {
     }
 }
 
+impl HealthReport {
+    /// An embedded replica: its replication index and how long ago it last synced (this
+    /// command opened it, so that is the sync it did on opening).
+    pub fn add_replication(&mut self, s: &crate::db::database::SyncState) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let last = s.last_sync_unix_ms.load(Relaxed);
+        let lag_ms = crate::monitoring::now_ms() - last as f64;
+        let frame = s.frame_no.load(Relaxed).checked_sub(1).map_or("none".to_string(), |f| f.to_string());
+        let (status, detail) = if last == 0 {
+            (CheckStatus::Fail, "never synced from the primary".to_string())
+        } else {
+            (CheckStatus::Pass, format!("lag {lag_ms:.0} ms (last sync at {last} unix ms), frame {frame}, {} sync errors", s.errors.load(Relaxed)))
+        };
+        let ms = Some(s.last_duration_us.load(Relaxed) as f64 / 1000.0);
+        self.checks.push(Check { name: "replication".into(), status, ms, detail });
+        if status == CheckStatus::Fail {
+            self.healthy = false;
+            self.status = "unhealthy".into();
+        }
+    }
+}
+
 /// The database could not be opened or reached at all.
 pub fn unreachable(target: &str, code: &str, message: &str) -> HealthReport {
     let started = Instant::now();

@@ -201,10 +201,16 @@ async fn run_health(args: &Args, io: &Io) -> Result<Output> {
         with_database(cfg, async move |db: &Arc<Database>| {
             let t2 = t.clone();
             Ok(match db.ready().await {
-                Ok(ready) => ready
-                    .read_async(move |conn| Ok(health::check(conn, &t2, slow)))
-                    .await
-                    .unwrap_or_else(|e| health::unreachable(&t, &e.code, &db.scrub(e.clone()).message)),
+                Ok(ready) => {
+                    let mut report = ready
+                        .read_async(move |conn| Ok(health::check(conn, &t2, slow)))
+                        .await
+                        .unwrap_or_else(|e| health::unreachable(&t, &e.code, &db.scrub(e.clone()).message));
+                    if let Some(s) = &ready.sync {
+                        report.add_replication(s);
+                    }
+                    report
+                }
                 Err(e) => health::unreachable(&t, &e.code, &e.message),
             })
         })
