@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
+import { spawnSync } from 'node:child_process'
 
 const require = createRequire(import.meta.url)
 const { createEdgeDatabase, EdgeOptimizedDatabase, getEdgeConfig, monitorDatabaseHealth } = require('../index.js')
@@ -47,6 +48,17 @@ describe('embedded file', () => {
       assert.deepEqual(Object.entries(row), Object.entries(JSON.parse('{"0":7,"__proto__":1,"a\\"b":2,"line\\nbreak":3,"x":5,"constructor":6}')))
       rs.columns.push('mutated')
     }
+  })
+
+  test('rows are built without compiling code when Node forbids it', () => {
+    const script = `
+      const { createEdgeDatabase } = require(${JSON.stringify(require.resolve('../index.js'))})
+      const db = createEdgeDatabase(undefined, { url: ${JSON.stringify(`file:${join(dir, 'nocodegen.db')}`)} })
+      db.execute('SELECT 1 AS "__proto__", 2 AS x, 3 AS x', [], { cache: false })
+        .then((rs) => { console.log(JSON.stringify([Object.entries(rs.rows[0]), Object.getPrototypeOf(rs.rows[0]) === Object.prototype])); return db.cleanup() })`
+    const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' })
+    assert.equal(r.status, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), [[['__proto__', 1], ['x', 3]], true])
   })
 
   test('named parameters accept all three prefixes', async () => {

@@ -11,7 +11,6 @@ use std::fmt::Write;
 
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
-/// Appends `s` as a JSON string literal.
 /// How a connection learns the storage class of a result cell. Rows an embedded replica
 /// forwards to its primary (a write's RETURNING) report each column's *declared* type, so a
 /// NULL in an INTEGER column claims to be an integer: there only the value itself can tell.
@@ -34,6 +33,7 @@ pub fn cell_type(row: &Row, i: i32, how: CellTypes) -> libsql::Result<ValueType>
     })
 }
 
+/// Appends `s` as a JSON string literal.
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();

@@ -2,12 +2,13 @@
 //!
 //! The original's ORDER BY RANDOM() sorted every eligible question of the exam per request.
 //! Here each question has a fixed pseudo-random sample key, indexed per exam: a request draws
-//! `limit / 4 + 2` random points in the key space and takes a run of up to 4 eligible
+//! `limit / run + 2` random points in the key space and takes a run of up to `run` eligible
 //! questions from each (one index seek and a short walk), skipping the ones the user answered
 //! recently, then shuffles what it drew. Runs of 4 rather than single picks keep every
 //! question's chance close to uniform (a single pick favours the questions behind large gaps
-//! in the key space). A small pool, where the runs cannot find `limit` questions, is walked
-//! whole from the first point.
+//! in the key space); large limits take longer runs, so a request never costs more than
+//! `MAX_POINTS` walks (each a round trip on a remote server). A small pool, where the runs
+//! cannot find `limit` questions, is walked whole from the first point.
 
 use super::list;
 use crate::db::conn::Conn;
@@ -23,7 +24,8 @@ pub(crate) const RECENT: &str = include_str!("sql/study_recent_answers.sql");
 pub(crate) const ROWS: &str = include_str!("sql/study_questions_rows.sql");
 
 const KEY_SPACE: i64 = 1 << 32;
-const RUN: usize = 4;
+const MIN_RUN: usize = 4;
+const MAX_POINTS: usize = 16;
 
 pub struct Practice {
     pub user_id: i64,
@@ -60,10 +62,11 @@ impl Practice {
             .collect();
         let mut taken = HashSet::new();
         let mut chosen = Vec::new();
+        let run = MIN_RUN.max(self.limit.div_ceil(MAX_POINTS - 2));
         let points: Vec<i64> =
-            (0..self.limit / RUN + 2).map(|i| (splitmix(self.seed ^ splitmix(i as u64)) % KEY_SPACE as u64) as i64).collect();
+            (0..self.limit / run + 2).map(|i| (splitmix(self.seed ^ splitmix(i as u64)) % KEY_SPACE as u64) as i64).collect();
         for &p in &points {
-            self.walk(conn, p, RUN, &mut |id| !excluded.contains(&id) && taken.insert(id), &mut chosen)?;
+            self.walk(conn, p, run, &mut |id| !excluded.contains(&id) && taken.insert(id), &mut chosen)?;
         }
         if chosen.len() < self.limit {
             let missing = self.limit - chosen.len();
@@ -87,7 +90,7 @@ impl Practice {
         let (mut start, mut wrapped, mut got) = (from, false, 0);
         loop {
             // A few spare rows per step, since some may be left out.
-            let batch = (want - got + RUN) as i64;
+            let batch = (want - got + MIN_RUN) as i64;
             let rows = conn.query_map(
                 WALK,
                 vec![

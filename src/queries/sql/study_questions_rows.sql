@@ -1,5 +1,6 @@
 -- study_questions_rows: the questions whose ids the JSON array ?1 lists, in that order, with
--- their objective: what every study mode returns.
+-- their objective: what every study mode returns.  The ids were chosen by earlier statements,
+-- so a question deactivated or unapproved in between is left out here.
 --
 -- Parameters:
 --   ?1 ids TEXT JSON array of question ids, in presentation order
@@ -27,4 +28,5 @@ SELECT q.id, q.exam_id, q.objective_id, q.text, q.type, q.answers, q.explanation
   FROM json_each(?1) j
  CROSS JOIN questions q ON q.id = j.value
   JOIN objectives o ON o.id = q.objective_id
+ WHERE q.is_active = 1 AND q.review_status = 'approved'
  ORDER BY j.key;
