@@ -41,6 +41,17 @@ function cli(...args) {
 
 const sha = (path) => createHash('sha256').update(readFileSync(path)).digest('hex')
 
+/** The app's schema as single statements, for a server that takes no multi-statement text. */
+function appSchemaStatements() {
+  return readFileSync(APP_SCHEMA, 'utf8')
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('--'))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
 /** sqlite_master of a local file, read by another driver. */
 function master(path) {
   const db = new Sqlite(path, { readonly: true, fileMustExist: true })
@@ -272,14 +283,7 @@ describe('against a remote sqld', () => {
     token = `--auth-token=${server.tokens.rw}`
     // The app's schema, then rows whose timestamps DEFAULT CURRENT_TIMESTAMP stores as text.
     const db = createEdgeDatabase(undefined, { url: server.url, authToken: server.tokens.rw })
-    const statements = readFileSync(APP_SCHEMA, 'utf8')
-      .split('\n')
-      .filter((l) => !l.trimStart().startsWith('--'))
-      .join('\n')
-      .split(';')
-      .map((s) => s.trim())
-      .filter(Boolean)
-    await db.batch(statements)
+    await db.batch(appSchemaStatements())
     await db.batch([
       "INSERT INTO exams (vendor_id, code, name) VALUES ('comptia', 'N10-009', 'Network+')",
       "INSERT INTO objectives (exam_id, code, name) VALUES (1, '1.0', 'Networking Concepts')",
@@ -374,6 +378,60 @@ describe('against a remote sqld', () => {
     } finally {
       await remote.cleanup()
       await local.cleanup()
+      await empty.stop()
+    }
+  })
+
+  const HELPERS_SQL = "SELECT name FROM sqlite_master WHERE name = 'seed_params' OR name LIKE '\\_seed%' ESCAPE '\\'"
+
+  test('over sqld a seed is one transaction: no other connection sees its helpers, concurrent seeders leave one dataset', async () => {
+    const empty = await startSqld()
+    const open = () => createEdgeDatabase(undefined, { url: empty.url, authToken: empty.tokens.rw })
+    const [a, b, observer] = [open(), open(), open()]
+    const local = createEdgeDatabase(undefined, { url: `file:${join(dir, 'seed-concurrent-local.db')}` })
+    try {
+      let settled = false
+      const seeds = Promise.allSettled([seedDatabase(a, { scale: 0.01 }), seedDatabase(b, { scale: 0.01 })])
+      seeds.then(() => (settled = true))
+      // Helpers created outside the seed's transaction would be visible here for the whole seed.
+      const seen = new Set()
+      let polls = 0
+      while (!settled) {
+        for (const r of (await observer.execute(HELPERS_SQL, [], { cache: false })).rows) seen.add(r.name)
+        polls++
+      }
+      assert.ok(polls > 0)
+      assert.deepEqual([...seen], [], 'a helper was visible to another connection')
+      const results = await seeds
+      const seeded = results.filter((r) => r.status === 'fulfilled' && r.value.seeded)
+      assert.equal(seeded.length, 1, JSON.stringify(results.map((r) => r.reason?.message ?? r.value.seeded)))
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        // The loser saw an empty database, then found the winner's rows when it wrote.
+        assert.equal(r.reason.code, 'SQLITE_CONSTRAINT', r.reason.message)
+      }
+      await seedDatabase(local, { scale: 0.01 })
+      const count = async (db) => (await db.execute('SELECT count(*) AS n, sum(is_correct) AS c FROM user_answers', [], { cache: false })).rows
+      assert.deepEqual(await count(observer), await count(local), 'exactly one dataset')
+      assert.deepEqual((await observer.execute(HELPERS_SQL, [], { cache: false })).rows, [])
+    } finally {
+      for (const db of [a, b, observer, local]) await db.cleanup()
+      await empty.stop()
+    }
+  })
+
+  test('a seed that fails part way over sqld rejects with the cause and leaves neither rows nor helpers', async () => {
+    const empty = await startSqld()
+    const db = createEdgeDatabase(undefined, { url: empty.url, authToken: empty.tokens.rw })
+    try {
+      await db.batch(appSchemaStatements())
+      // The seed inserts users with explicit ids after its exams and objectives: user 1 collides.
+      await db.execute("INSERT INTO users (id, email, name) VALUES (1, 'taken@example.com', 'Taken')")
+      await assert.rejects(seedDatabase(db, { scale: 0.01 }), (e) => e.code === 'SQLITE_CONSTRAINT')
+      const rows = async (sql) => (await db.execute(sql, [], { cache: false })).rows
+      assert.deepEqual(await rows(HELPERS_SQL), [])
+      assert.deepEqual(await rows('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM exams) AS exams'), [{ users: 1, exams: 0 }])
+    } finally {
+      await db.cleanup()
       await empty.stop()
     }
   })

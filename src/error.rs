@@ -98,14 +98,18 @@ impl Error {
 
 fn classify_remote(message: String) -> Error {
     let lower = message.to_ascii_lowercase();
-    let code = if lower.contains("401") || lower.contains("unauthorized") || lower.contains("authentication")
+    // sqld reports a statement's own failure as text ("SQLite error: UNIQUE constraint failed:
+    // users.auth_token"); it goes first so that a column name is not taken for an auth failure.
+    let code = if lower.contains("constraint failed") {
+        "SQLITE_CONSTRAINT"
+    } else if lower.contains("401") || lower.contains("unauthorized") || lower.contains("authentication")
         || lower.contains("auth") && (lower.contains("jwt") || lower.contains("token"))
     {
         "ERR_AUTH"
     } else if lower.contains("403") || lower.contains("forbidden") || lower.contains("read-only") || lower.contains("readonly") {
         "ERR_PERMISSION"
-    } else if lower.contains("sqlite_") || lower.contains("sql_parse") || lower.contains("no such")
-        || lower.contains("unsupported statement")
+    } else if lower.contains("sqlite_") || lower.contains("sqlite error") || lower.contains("sql_parse")
+        || lower.contains("no such") || lower.contains("unsupported statement")
     {
         "SQLITE_ERROR"
     } else {
@@ -152,5 +156,21 @@ impl std::error::Error for Error {}
 impl From<libsql::Error> for Error {
     fn from(err: libsql::Error) -> Self {
         Error::from_libsql(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify_remote;
+
+    #[test]
+    fn a_statement_the_server_ran_and_failed_is_a_sqlite_error_not_a_connection_error() {
+        let code = |m: &str| classify_remote(m.to_string()).code;
+        assert_eq!(code("api error: `SQLite error: UNIQUE constraint failed: exams.id`"), "SQLITE_CONSTRAINT");
+        assert_eq!(code("api error: `SQLite error: NOT NULL constraint failed: users.auth_token`"), "SQLITE_CONSTRAINT");
+        assert_eq!(code("api error: `SQLite error: no such table: nope`"), "SQLITE_ERROR");
+        assert_eq!(code("unsupported statement"), "SQLITE_ERROR");
+        assert_eq!(code("error sending request for url (http://127.0.0.1:1/v2/pipeline)"), "ERR_CONNECTION");
+        assert_eq!(code("api error: `status=401 Unauthorized`"), "ERR_AUTH");
     }
 }

@@ -319,6 +319,40 @@ fn a_changed_step_is_reported_not_reapplied() {
     assert_eq!(p.steps[1].status, Status::Changed);
 }
 
+/// A database optimized by a pre-release build, whose 002 made idx_user_answers_study_review
+/// another way and also made idx_user_answers_study_recent (docs/migrations.md says what to do).
+#[test]
+fn a_pre_release_002_003_is_picked_up_by_rolling_back_then_applying() {
+    const OLD_REVIEW: &str = "CREATE INDEX idx_user_answers_study_review ON user_answers (user_id, is_correct, question_id)";
+    const OLD_RECENT: &str = "CREATE INDEX idx_user_answers_study_recent ON user_answers (user_id, question_id, is_correct)";
+    let review_sql = |f: &Fixture| -> Vec<String> {
+        read(f, |c| c.query_map("SELECT sql FROM sqlite_master WHERE name = 'idx_user_answers_study_review'", vec![], |r| Ok(r.get::<String>(0)?)))
+    };
+    let f = seeded("pre-release");
+    let Report::Apply(r) = run(&f, Action::Apply, false).expect("apply") else { panic!() };
+    assert!(r.ok);
+    let shipped = review_sql(&f);
+    write(&f, |c| {
+        c.exec_script(&format!("DROP INDEX idx_user_answers_study_review; {OLD_REVIEW}; {OLD_RECENT}"))?;
+        c.exec("UPDATE _pingtopass_migrations SET checksum = '0000000000000000' WHERE id IN ('002', '003')", vec![])
+    });
+
+    // Applying again reports both and changes nothing: the old definition stays.
+    let Report::Apply(r) = run(&f, Action::Apply, false).expect("apply") else { panic!() };
+    assert!(r.ok && r.applied.is_empty());
+    assert_eq!(r.changed.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), vec!["002", "003"]);
+    assert_eq!(review_sql(&f), vec![OLD_REVIEW.to_string()]);
+
+    let Report::Rollback(rb) = run(&f, rollback(&["002", "003"]), false).expect("rollback") else { panic!() };
+    assert!(rb.ok);
+    let Report::Apply(r) = run(&f, Action::Apply, false).expect("apply") else { panic!() };
+    assert_eq!(r.applied.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec!["002", "003"]);
+    assert!(r.changed.is_empty());
+    assert_eq!(review_sql(&f), shipped);
+    // This build's 002 down does not know the index only the pre-release 002 created.
+    assert!(has_object(&master(&f), "idx_user_answers_study_recent"));
+}
+
 #[test]
 fn maintenance_reports_each_task_and_vacuums_only_when_worth_it() {
     let f = seeded("maintenance");

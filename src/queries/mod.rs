@@ -42,11 +42,15 @@ fn opt(v: Option<i64>) -> Value {
 
 /// The cache warmer's own queries (lib/caching.js ACTIVE_USERS_SQL and ACTIVE_EXAMS_SQL),
 /// repeated here so that their plans are shown with the others; a test keeps them equal.
+/// Served by idx_user_answers_cache_warm_active (optimize step 003): a range on answer time per
+/// question of the warmed exams, index-only.
 const CACHE_WARM_ACTIVE_USERS: &str = "SELECT ua.user_id AS user_id, q.exam_id AS exam_id, count(*) AS n
 FROM user_answers ua JOIN questions q ON q.id = ua.question_id
 WHERE q.exam_id IN (SELECT value FROM json_each(?))
   AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END) >= ?
 GROUP BY ua.user_id, q.exam_id ORDER BY n DESC LIMIT ?";
+/// Served by idx_exams_cache_warm_popular (optimize step 003): the active exams already in
+/// total_attempts order, so no sort.
 const CACHE_WARM_ACTIVE_EXAMS: &str = "SELECT id FROM exams WHERE is_active = 1 ORDER BY total_attempts DESC LIMIT 10";
 
 /// `EXPLAIN QUERY PLAN` of every query with typical arguments, as `{name: [detail, ...]}`:

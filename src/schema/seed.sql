@@ -1,9 +1,11 @@
 -- PingToPass synthetic seed data (pure SQL, deterministic)
 --
--- INPUT  The caller creates and fills, on the same connection, before running
---        this file against an EMPTY database created by app_schema.sql:
+-- INPUT  seed_params, which the caller creates and fills on the same connection
+--        (src/schema/mod.rs does it inside this file's transaction: it runs the
+--        BEGIN below itself, then these two, then the rest of the file):
 --          CREATE TEMP TABLE seed_params(scale REAL NOT NULL, now INTEGER NOT NULL);
 --          INSERT INTO seed_params VALUES (1.0, <unix seconds at seed time>);
+--        The database must be EMPTY and created by app_schema.sql.
 --        Every timestamp is relative to `now`, so "today", "last 7 days" and
 --        "last 60 days" always have data.  Same (scale, now) => byte-identical
 --        rows (checked: SQLite 3.40.1 CLI and libSQL's SQLite 3.47.0 produce the
@@ -20,8 +22,8 @@
 --        TEMP TABLEs _seed_pool, _seed_pool_exam, _seed_pool_obj, _seed_ua
 --        (emptied at the end; they disappear with the connection).  Where TEMP
 --        objects are refused (sqld), src/schema/mod.rs runs it with every
---        "CREATE TEMP " made a plain CREATE and the helpers dropped before the
---        final COMMIT.
+--        "CREATE TEMP " made a plain CREATE and the helpers (seed_params too)
+--        dropped before the final COMMIT.
 --        Needs SQLite >= 3.35 (window functions, UPDATE ... FROM,
 --        AS MATERIALIZED, JSON functions); no math functions, no FTS.
 --
