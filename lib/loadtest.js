@@ -333,10 +333,7 @@ function parseBenchmarkArgs(argv) {
   if (raw['ramp-up'] !== undefined) o.rampUp = parseDuration(raw['ramp-up'], '--ramp-up')
   if (raw.users !== undefined) o.users = parseInteger(raw.users, '--users', 1, 100_000)
   if (raw.seed !== undefined) o.seed = parseInteger(raw.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)
-  if (raw['seed-scale'] !== undefined) {
-    o.seedScale = Number(raw['seed-scale'])
-    if (!(o.seedScale > 0 && o.seedScale <= 100)) throw outOfRange('--seed-scale', `a number above 0 and at most 100, not ${JSON.stringify(raw['seed-scale'])}`)
-  }
+  if (raw['seed-scale'] !== undefined) o.seedScale = checkSeedScale(Number(raw['seed-scale']), '--seed-scale', raw['seed-scale'])
   for (const k of ['json', 'report', 'url', 'auth-token', 'replica-path']) {
     if (raw[k] !== undefined && raw[k] === '') throw outOfRange(`--${k}`, 'a non-empty value')
   }
@@ -379,8 +376,19 @@ function benchmarkConfig(o) {
 
 const fileOf = (url) => (url.startsWith('file:') ? url.slice(5) : /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? null : url)
 
+/**
+ * A seed scale, a number above 0 and at most 100: it becomes part of a file name
+ * (cachedSeed), so nothing else may pass. `shown` is what the user typed, for the message.
+ */
+function checkSeedScale(scale, name, shown = scale) {
+  if (typeof scale !== 'number') throw invalidType(name, `a number, not ${typeof scale}`)
+  if (!(scale > 0 && scale <= 100)) throw outOfRange(name, `a number above 0 and at most 100, not ${JSON.stringify(shown)}`)
+  return scale
+}
+
 /** `.bench/seed-<scale>-optimized.db` (shared with perf/bench.mjs), built once. */
 async function cachedSeed(scale, optimize, log) {
+  checkSeedScale(scale, 'scale')
   const dir = process.env.BENCH_DIR || path.join(process.cwd(), '.bench')
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `seed-${scale}${optimize ? '-optimized' : ''}.db`)
@@ -583,7 +591,7 @@ module.exports = {
 }
 
 // For lib/scale.js, out of the package's public surface (index.js spreads enumerable keys).
-Object.defineProperty(module.exports, 'internal', { value: { cachedSeed, seedAndOptimize, isEmpty }, enumerable: false })
+Object.defineProperty(module.exports, 'internal', { value: { cachedSeed, checkSeedScale, seedAndOptimize, isEmpty }, enumerable: false })
 
 // `node lib/loadtest.js --config=light ...` runs the command directly.
 if (require.main === module) {
