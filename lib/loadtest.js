@@ -275,7 +275,8 @@ const USAGE = `usage: db.js benchmark [flags]   (npm run db:benchmark -- [flags]
 Scale-out (see docs/scaling-out.md):
   --nodes=N            run N node processes, each on its own embedded replica of one primary: the
                        --url / TURSO_DATABASE_URL server, else a local sqld started on the seeded
-                       database (scripts/install-sqld.sh); the users are split over the nodes
+                       database (installed by this package's scripts/install-sqld.sh, or $SQLD_BIN);
+                       the users are split over the nodes
   --sync-interval=S    seconds between each replica's syncs; default 1
   --probe-interval=T   how often each node writes a replication-lag probe row; default 250ms
   --redis-url=URL      the shared Redis cache tier for every node; default REDIS_URL
