@@ -1,9 +1,13 @@
 // Proves the sqld harness serves real Hrana-over-HTTP with JWT auth.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { after, before, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 
-import { signJwt, startSqld } from './support/sqld.mjs'
+import { findSqldBinary, signJwt, startSqld } from './support/sqld.mjs'
 
 let sqld
 
@@ -96,4 +100,23 @@ test('stop ends the process and a new harness can reuse the db dir', async () =>
   await assert.rejects(fetch(`${sqld.url}/health`, { signal: AbortSignal.timeout(1000) }))
   sqld = await startSqld({ dbDir })
   assert.deepEqual(await run(sqld.tokens.rw, 'SELECT name FROM t WHERE id = 1'), [['one']])
+})
+
+test('without sqld, the error names the install script, and the published package ships it', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const saved = process.env.SQLD_BIN
+  process.env.SQLD_BIN = join(root, 'no-such-sqld')
+  let message
+  try {
+    findSqldBinary()
+  } catch (e) {
+    message = e.message
+  } finally {
+    if (saved === undefined) delete process.env.SQLD_BIN
+    else process.env.SQLD_BIN = saved
+  }
+  const script = message?.match(/run (\S+install-sqld\.sh)/)?.[1]
+  assert.ok(script && existsSync(script), message)
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 120_000 }))
+  assert.ok(pack.files.some((f) => f.path === relative(root, script)), `${relative(root, script)} is in package.json "files"`)
 })

@@ -275,7 +275,8 @@ const USAGE = `usage: db.js benchmark [flags]   (npm run db:benchmark -- [flags]
 Scale-out (see docs/scaling-out.md):
   --nodes=N            run N node processes, each on its own embedded replica of one primary: the
                        --url / TURSO_DATABASE_URL server, else a local sqld started on the seeded
-                       database (scripts/install-sqld.sh); the users are split over the nodes
+                       database (installed by this package's scripts/install-sqld.sh, or $SQLD_BIN);
+                       the users are split over the nodes
   --sync-interval=S    seconds between each replica's syncs; default 1
   --probe-interval=T   how often each node writes a replication-lag probe row; default 250ms
   --redis-url=URL      the shared Redis cache tier for every node; default REDIS_URL
@@ -333,10 +334,7 @@ function parseBenchmarkArgs(argv) {
   if (raw['ramp-up'] !== undefined) o.rampUp = parseDuration(raw['ramp-up'], '--ramp-up')
   if (raw.users !== undefined) o.users = parseInteger(raw.users, '--users', 1, 100_000)
   if (raw.seed !== undefined) o.seed = parseInteger(raw.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)
-  if (raw['seed-scale'] !== undefined) {
-    o.seedScale = Number(raw['seed-scale'])
-    if (!(o.seedScale > 0 && o.seedScale <= 100)) throw outOfRange('--seed-scale', `a number above 0 and at most 100, not ${JSON.stringify(raw['seed-scale'])}`)
-  }
+  if (raw['seed-scale'] !== undefined) o.seedScale = checkSeedScale(Number(raw['seed-scale']), '--seed-scale', raw['seed-scale'])
   for (const k of ['json', 'report', 'url', 'auth-token', 'replica-path']) {
     if (raw[k] !== undefined && raw[k] === '') throw outOfRange(`--${k}`, 'a non-empty value')
   }
@@ -379,8 +377,19 @@ function benchmarkConfig(o) {
 
 const fileOf = (url) => (url.startsWith('file:') ? url.slice(5) : /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? null : url)
 
+/**
+ * A seed scale, a number above 0 and at most 100: it becomes part of a file name
+ * (cachedSeed), so nothing else may pass. `shown` is what the user typed, for the message.
+ */
+function checkSeedScale(scale, name, shown = scale) {
+  if (typeof scale !== 'number') throw invalidType(name, `a number, not ${typeof scale}`)
+  if (!(scale > 0 && scale <= 100)) throw outOfRange(name, `a number above 0 and at most 100, not ${JSON.stringify(shown)}`)
+  return scale
+}
+
 /** `.bench/seed-<scale>-optimized.db` (shared with perf/bench.mjs), built once. */
 async function cachedSeed(scale, optimize, log) {
+  checkSeedScale(scale, 'scale')
   const dir = process.env.BENCH_DIR || path.join(process.cwd(), '.bench')
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `seed-${scale}${optimize ? '-optimized' : ''}.db`)
@@ -583,7 +592,7 @@ module.exports = {
 }
 
 // For lib/scale.js, out of the package's public surface (index.js spreads enumerable keys).
-Object.defineProperty(module.exports, 'internal', { value: { cachedSeed, seedAndOptimize, isEmpty }, enumerable: false })
+Object.defineProperty(module.exports, 'internal', { value: { cachedSeed, checkSeedScale, seedAndOptimize, isEmpty }, enumerable: false })
 
 // `node lib/loadtest.js --config=light ...` runs the command directly.
 if (require.main === module) {

@@ -30,14 +30,24 @@ async function startReplicaNode({ index = 0, settings, redisUrl } = {}) {
   const pending = new Map()
   let nextId = 0
   let exitInfo = null
+  let resolveExited
   const exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal }
-      const e = Object.assign(new Error(`node ${index} exited (${signal ?? `code ${code}`})`), { code: 'ERR_NODE_EXITED' })
-      for (const p of pending.values()) p.reject(e)
-      pending.clear()
-      resolve(exitInfo)
-    })
+    resolveExited = resolve
+  })
+  const finish = (info, error) => {
+    if (exitInfo) return
+    exitInfo = info
+    for (const p of pending.values()) p.reject(error)
+    pending.clear()
+    resolveExited(info)
+  }
+  child.once('exit', (code, signal) =>
+    finish({ code, signal }, Object.assign(new Error(`node ${index} exited (${signal ?? `code ${code}`})`), { code: 'ERR_NODE_EXITED' })),
+  )
+  // Without a listener, an 'error' (the process could not start, or a signal could not be
+  // sent) would throw from the event loop. A process that never started emits no 'exit'.
+  child.on('error', (e) => {
+    if (child.pid === undefined) finish({ code: null, signal: null }, Object.assign(new Error(`node ${index} did not start: ${e.message}`), { code: 'ERR_NODE_EXITED' }))
   })
   child.on('message', (m) => {
     const p = pending.get(m.id)
@@ -46,13 +56,28 @@ async function startReplicaNode({ index = 0, settings, redisUrl } = {}) {
     if (m.ok) p.resolve(m.value)
     else p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }))
   })
+  const gone = () => Object.assign(new Error(`node ${index} has exited`), { code: 'ERR_NODE_EXITED' })
   const call = (op, args) =>
     new Promise((resolve, reject) => {
-      if (exitInfo) return reject(Object.assign(new Error(`node ${index} has exited`), { code: 'ERR_NODE_EXITED' }))
+      if (exitInfo || !child.connected) return reject(gone())
       const id = nextId++
       pending.set(id, { resolve, reject })
-      child.send({ id, op, args })
+      // With a callback, a channel that closed meanwhile fails this call instead of
+      // emitting 'error' on the child.
+      child.send({ id, op, args }, (e) => {
+        if (!e || !pending.has(id)) return
+        pending.delete(id)
+        reject(gone())
+      })
     })
+  /** Whether `promise` settled within `ms`. */
+  const within = (promise, ms) => {
+    let timer
+    const late = new Promise((r) => {
+      timer = setTimeout(r, ms, false)
+    })
+    return Promise.race([promise.then(() => true, () => true), late]).finally(() => clearTimeout(timer))
+  }
   const node = {
     index,
     pid: child.pid,
@@ -63,10 +88,18 @@ async function startReplicaNode({ index = 0, settings, redisUrl } = {}) {
       child.kill(signal)
       return exited
     },
-    async close() {
+    /**
+     * Asks the node to close its database, then lets it exit. A node that does not answer
+     * or exit within `timeoutMs` (default 10 s) is killed: a stuck node must not hang the
+     * caller's cleanup. Rejects only for a bad `timeoutMs`.
+     */
+    async close({ timeoutMs = 10_000 } = {}) {
+      if (!(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= 600_000)) throw outOfRange('timeoutMs', 'from 0 to 600000 ms')
       if (exitInfo) return exitInfo
-      await call('close').catch(() => {})
-      child.disconnect()
+      const answered = await within(Promise.race([call('close'), exited]), timeoutMs)
+      // Disconnecting makes the node exit (it exits on 'disconnect').
+      if (answered && child.connected) child.disconnect()
+      if (!answered || !(await within(exited, timeoutMs))) child.kill('SIGKILL')
       return exited
     },
   }
@@ -164,6 +197,12 @@ function checkRunOptions(o) {
   for (const k of Object.keys(o)) if (!RUN_OPTIONS.has(k)) throw outOfRange(`options.${k}`, `one of ${[...RUN_OPTIONS].join(', ')}`)
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 64) throw outOfRange('options.nodes', 'an integer from 1 to 64')
   if (o.config === null || typeof o.config !== 'object') throw invalidType('options.config', 'a load test configuration')
+  // Split over the nodes before any of them starts: checked here, not by the nodes' testers.
+  const users = o.config.maxUsers
+  if (typeof users !== 'number') throw invalidType('options.config.maxUsers', 'an integer from 1 to 100000')
+  if (!Number.isInteger(users) || users < 1 || users > 100_000) throw outOfRange('options.config.maxUsers', 'an integer from 1 to 100000')
+  if (o.seedScale !== undefined) require('./loadtest').internal.checkSeedScale(o.seedScale, 'options.seedScale')
+  if (o.optimize !== undefined && typeof o.optimize !== 'boolean') throw invalidType('options.optimize', 'a boolean')
   const interval = o.syncInterval ?? 1
   if (!Number.isInteger(interval) || interval < 1 || interval > 3600) throw outOfRange('options.syncInterval', 'whole seconds from 1 to 3600')
   const probe = o.probeIntervalMs ?? 250
@@ -173,6 +212,26 @@ function checkRunOptions(o) {
   }
   for (const k of ['onProgress', 'log']) if (o[k] !== undefined && typeof o[k] !== 'function') throw invalidType(`options.${k}`, 'a function')
   return { ...o, syncInterval: interval, probeIntervalMs: probe }
+}
+
+/**
+ * The interval callback behind `onProgress`: a tick while the previous one still waits for
+ * the nodes is skipped, and what the user's callback throws is logged, not left to end the
+ * process as an unhandled rejection.
+ */
+function reportProgress(nodes, onProgress, log) {
+  let busy = false
+  return async () => {
+    if (busy) return
+    busy = true
+    try {
+      onProgress(await Promise.all(nodes.map((n) => n.call('progress').catch(() => null))))
+    } catch (e) {
+      log(`onProgress threw: ${e?.message ?? e}\n`)
+    } finally {
+      busy = false
+    }
+  }
 }
 
 const isRemote = (url) => /^(https?|libsql|wss?):\/\//i.test(url)
@@ -241,12 +300,7 @@ async function runScaleBenchmark(options) {
 
     const perNodeUsers = Math.max(1, Math.ceil(o.config.maxUsers / o.nodes))
     const baseSeed = o.config.seed ?? Math.floor(Math.random() * 2 ** 31)
-    const timer = o.onProgress
-      ? setInterval(async () => {
-          const p = await Promise.all(nodes.map((n) => n.call('progress').catch(() => null)))
-          o.onProgress(p)
-        }, 1000)
-      : null
+    const timer = o.onProgress ? setInterval(reportProgress(nodes, o.onProgress, log), 1000) : null
     let runs
     try {
       runs = await Promise.all(
@@ -394,4 +448,4 @@ function formatScaleReport(report) {
 }
 
 module.exports = { runScaleBenchmark, startReplicaNode, formatScaleReport }
-Object.defineProperty(module.exports, 'internal', { value: { preparePrimary, percentiles }, enumerable: false })
+Object.defineProperty(module.exports, 'internal', { value: { preparePrimary, percentiles, reportProgress }, enumerable: false })

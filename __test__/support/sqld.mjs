@@ -5,4 +5,4 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const sqld = require('../../lib/sqld.js')
 
-export const { startSqld, signJwt, installDatabaseFile } = sqld
+export const { startSqld, signJwt, installDatabaseFile, findSqldBinary } = sqld

@@ -59,8 +59,9 @@ impl Database {
                 "totalSyncDuration": s.total_duration_us.load(Relaxed) as f64 / 1000.0,
                 "lastSyncAt": if last == 0 { Value::Null } else { json!(last) },
                 // How far behind the primary this replica can be: what it holds is at least
-                // as fresh as its last sync.
-                "lagMs": if last == 0 { Value::Null } else { json!(crate::monitoring::now_ms() - last as f64) },
+                // as fresh as its last sync. Clamped: a wall clock stepped back must not
+                // report a negative lag.
+                "lagMs": if last == 0 { Value::Null } else { json!((crate::monitoring::now_ms() - last as f64).max(0.0)) },
                 "frameNo": s.frame_no.load(Relaxed).checked_sub(1),
                 "syncInterval": self.cfg.sync_interval_secs,
             });

@@ -83,7 +83,8 @@ impl HealthReport {
     pub fn add_replication(&mut self, s: &crate::db::database::SyncState) {
         use std::sync::atomic::Ordering::Relaxed;
         let last = s.last_sync_unix_ms.load(Relaxed);
-        let lag_ms = crate::monitoring::now_ms() - last as f64;
+        // Clamped as in the monitoring check: a wall clock stepped back gives no negative lag.
+        let lag_ms = (crate::monitoring::now_ms() - last as f64).max(0.0);
         let frame = s.frame_no.load(Relaxed).checked_sub(1).map_or("none".to_string(), |f| f.to_string());
         let (status, detail) = if last == 0 {
             (CheckStatus::Fail, "never synced from the primary".to_string())
