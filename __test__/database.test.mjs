@@ -37,6 +37,18 @@ describe('embedded file', () => {
     assert.equal(rs.lastInsertRowid, undefined)
   })
 
+  test('any column name keys its rows, as JSON.parse would', async () => {
+    const sql = `SELECT 1 AS "__proto__", 2 AS "a""b", 3 AS "line\nbreak", 4 AS x, 5 AS x, 6 AS "constructor", 7 AS "0"`
+    for (const cache of [false, true, true]) {
+      const rs = await db.execute(sql, [], { cache })
+      assert.deepEqual(rs.columns, ['__proto__', 'a"b', 'line\nbreak', 'x', 'x', 'constructor', '0'])
+      const row = rs.rows[0]
+      assert.equal(Object.getPrototypeOf(row), Object.prototype)
+      assert.deepEqual(Object.entries(row), Object.entries(JSON.parse('{"0":7,"__proto__":1,"a\\"b":2,"line\\nbreak":3,"x":5,"constructor":6}')))
+      rs.columns.push('mutated')
+    }
+  })
+
   test('named parameters accept all three prefixes', async () => {
     for (const p of [':', '@', '$']) {
       const rs = await db.execute(`SELECT ${p}a + ${p}b AS s`, { a: 2, b: 3 }, { cache: false })

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { startSqld } from './support/sqld.mjs'
 
 const require = createRequire(import.meta.url)
-const { createEdgeDatabase, monitorDatabaseHealth } = require('../index.js')
+const { createEdgeDatabase, monitorDatabaseHealth, applySchema, createOptimizedQueries } = require('../index.js')
 
 let server
 const dir = mkdtempSync(join(tmpdir(), 'ptp-remote-'))
@@ -29,7 +29,8 @@ describe('remote sqld', () => {
     await db.execute('CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
     const ins = await db.execute('INSERT INTO notes (body) VALUES (?)', ['hello'])
     assert.equal(ins.rowsAffected, 1)
-    assert.equal(typeof ins.lastInsertRowid, 'bigint')
+    const [row] = (await db.execute('SELECT id FROM notes WHERE body = ?', ['hello'], { cache: false })).rows
+    assert.equal(ins.lastInsertRowid, BigInt(row.id), 'lastInsertRowid is the new row id, as @libsql/client gives it')
     await db.batch([
       { sql: 'INSERT INTO notes (body) VALUES (?)', args: ['a'] },
       { sql: 'INSERT INTO notes (body) VALUES (:b)', args: { b: 'b' } },
@@ -90,6 +91,35 @@ describe('embedded replica', () => {
     assert.equal(arrived.rows[0].c, 1)
     const m = db.getMetrics()
     assert.ok(m.replication.syncs >= 2)
+    await primary.cleanup()
+    await db.cleanup()
+  })
+
+  test('forwards numbered parameters, RETURNING rows with NULLs and the optimized writes', async () => {
+    const primary = remote(server.tokens.rw)
+    await applySchema(primary)
+    await primary.execute("INSERT INTO exams (vendor_id, code, name) VALUES ('v', 'R-1', 'Replica exam')")
+    const exam = (await primary.execute("SELECT id FROM exams WHERE code = 'R-1'", [], { cache: false })).rows[0].id
+    await primary.execute("INSERT INTO objectives (exam_id, code, name) VALUES (?, 'o1', 'Objective')", [exam])
+    const objective = (await primary.execute('SELECT id FROM objectives WHERE exam_id = ?', [exam], { cache: false })).rows[0].id
+    const q = await primary.execute("INSERT INTO questions (exam_id, objective_id, text, answers) VALUES (?, ?, 'Q?', '[]')", [exam, objective])
+    const user = await primary.execute("INSERT INTO users (email, name) VALUES ('replica@example.com', 'R')")
+
+    const db = remote(server.tokens.rw, { replicaPath: join(dir, 'replica-queries.db'), syncInterval: 1 })
+    await db.execute('INSERT INTO notes (body) SELECT ?1 || ?2 || ?1', ['x', 'y'])
+    const ret = await db.execute('INSERT INTO notes (body) VALUES (?) RETURNING id, body, NULL AS missing', ['returned'])
+    assert.equal(ret.rows[0].body, 'returned')
+    assert.equal(ret.rows[0].missing, null)
+    const queries = createOptimizedQueries(db)
+    const args = { userId: Number(user.lastInsertRowid), questionId: Number(q.lastInsertRowid), selectedAnswer: 'a', timeSpentSeconds: 4 }
+    const one = await queries.study.recordAnswerOptimized({ ...args, isCorrect: true })
+    assert.equal(one.studySessionId, null)
+    const both = await queries.study.recordAnswersBatch([{ ...args, isCorrect: false }, { ...args, isCorrect: true }])
+    assert.equal(both.length, 2)
+    const there = await primary.execute('SELECT total_attempts AS n, correct_attempts AS c FROM questions WHERE id = ?', [args.questionId], { cache: false })
+    assert.deepEqual(there.rows[0], { n: 3, c: 2 })
+    const notes = await primary.execute("SELECT count(*) AS c FROM notes WHERE body IN ('xyx', 'returned')", [], { cache: false })
+    assert.equal(notes.rows[0].c, 2)
     await primary.cleanup()
     await db.cleanup()
   })

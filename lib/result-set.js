@@ -1,18 +1,54 @@
 'use strict'
-// Turns the ResultSet JSON of the binding into the @libsql/client shape.
+// Turns the ResultSet JSON of the binding into the @libsql/client shape. Rows arrive as
+// arrays under a shape number (src/db/shapes.rs): the column lists are parsed once per shape
+// and each row object is built by a constructor compiled for the shape, so V8 gives every
+// row of a statement the same hidden class without looking up a key per cell.
+const { resultShape } = require('../binding')
 const { makeError } = require('./errors')
 
-function patch(rs) {
+const shapes = new Map()
+
+/** A function building a row object from an array of values, keys in column order. */
+function rowMaker(columns) {
+  // A literal `__proto__:` would set the prototype; the computed form defines an own key, as
+  // JSON.parse does. Repeated names keep the last value, as JSON.parse did.
+  const props = columns.map((c, i) => `${c === '__proto__' ? '["__proto__"]' : JSON.stringify(c)}: v[${i}]`)
+  return new Function('v', `return { ${props.join(', ')} }`)
+}
+
+function shapeOf(id) {
+  let s = shapes.get(id)
+  if (s === undefined) {
+    const [columns, columnTypes] = JSON.parse(resultShape(id))
+    s = { columns, columnTypes, make: rowMaker(columns) }
+    shapes.set(id, s)
+  }
+  return s
+}
+
+function patch(rows, special) {
   // Values JSON cannot carry: [row, column, tag, text].
-  for (const [r, c, tag, text] of rs.$special) {
-    const key = rs.columns[c]
+  for (const [r, c, tag, text] of special) {
     let v
     if (tag === 'b') v = Buffer.from(text, 'hex')
     else if (tag === 'i') v = BigInt(text)
     else v = text === 'inf' ? Infinity : text === '-inf' ? -Infinity : NaN
-    rs.rows[r][key] = v
+    rows[r][c] = v
   }
-  delete rs.$special
+}
+
+function resultSet(o) {
+  const s = o.shape === undefined ? { columns: o.columns, columnTypes: o.columnTypes, make: rowMaker(o.columns) } : shapeOf(o.shape)
+  if (o.$special) patch(o.rows, o.$special)
+  const rows = o.rows
+  for (let i = 0; i < rows.length; i++) rows[i] = s.make(rows[i])
+  return {
+    columns: s.columns.slice(),
+    columnTypes: s.columnTypes.slice(),
+    rows,
+    rowsAffected: o.rowsAffected,
+    lastInsertRowid: o.lastInsertRowid === undefined ? undefined : BigInt(o.lastInsertRowid),
+  }
 }
 
 /** One outcome of a flush: a ResultSet, an array of them (batch), or an error. */
@@ -23,10 +59,8 @@ function toResult(o) {
     for (let i = 0; i < o.length; i++) o[i] = toResult(o[i])
     return o
   }
-  if (!('columns' in o)) return o // a query's own result, shaped by lib/queries.js
-  if (o.$special) patch(o)
-  o.lastInsertRowid = o.lastInsertRowid === undefined ? undefined : BigInt(o.lastInsertRowid)
-  return o
+  if (o.shape === undefined && !('columns' in o)) return o // a query's own result, shaped by lib/queries.js
+  return resultSet(o)
 }
 
 function parseResult(json) {

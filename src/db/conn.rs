@@ -4,7 +4,7 @@
 //! hang, and code above (queries, migrations) is plain sequential Rust.
 
 use super::classify::StatementInfo;
-use super::value::{Columns, ResultWriter};
+use super::value::{cell_type, CellTypes, Columns, ResultWriter};
 use crate::config::IntMode;
 use crate::error::{Error, Result};
 use libsql::params::Params;
@@ -29,6 +29,9 @@ pub struct Conn {
     rt: Handle,
     timeout: Duration,
     pub int_mode: IntMode,
+    pub cell_types: CellTypes,
+    /// A remote server over Hrana (not a local file, not a replica).
+    pub hrana: bool,
     /// Set by a timeout or connection error: the next use reconnects first.
     broken: bool,
     reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
@@ -47,7 +50,7 @@ impl Conn {
     ) -> Result<Self> {
         let conn = reconnect()?;
         let seen_epoch = schema_epoch.load(Ordering::Acquire);
-        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, broken: false, reconnect, schema_epoch, seen_epoch })
+        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, cell_types: CellTypes::Exact, hrana: false, broken: false, reconnect, schema_epoch, seen_epoch })
     }
 
     /// Awaits `fut` on the shared runtime, bounded by the request timeout.
@@ -122,19 +125,27 @@ impl Conn {
     }
 
     fn run_json_inner(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
-        let int_mode = self.int_mode;
+        let (int_mode, how) = (self.int_mode, self.cell_types);
         self.prepare_cached(sql)?;
         let prepared = self.cached(sql)?;
         let (stmt, columns) = (&prepared.stmt, &prepared.columns);
         let mut w = ResultWriter::new(columns, int_mode);
         let n = columns.len() as i32;
-        let timeout = self.timeout;
+        let (timeout, hrana, conn) = (self.timeout, self.hrana, &self.conn);
         let outcome: Result<()> = wait_on(&self.rt, timeout, async {
+            // Over Hrana only `execute` reports the last insert rowid (a query's cursor drops
+            // it), so a write without result columns is executed rather than queried; through
+            // the connection, because a prepared Hrana statement fixes at prepare time whether
+            // it closes the stream, which would end a transaction begun since.
+            if hrana && n == 0 && !info.is_read() {
+                conn.execute(sql, params_for(info, params)).await?;
+                return Ok(Ok(()));
+            }
             let mut rows = stmt.query(params_for(info, params)).await?;
             while let Some(row) = rows.next().await? {
                 w.begin_row();
                 for i in 0..n {
-                    if let Err(e) = write_value(&mut w, &row, i) {
+                    if let Err(e) = write_value(&mut w, &row, i, how) {
                         return Ok(Err(e));
                     }
                 }
@@ -235,17 +246,20 @@ fn wait_on<T>(
 }
 
 /// Named statements bind by name: remote servers (Hrana) match named arguments by name only.
+/// `?NNN` parameters stay positional: their index is their number, and an embedded replica
+/// forwarding a write cannot bind a parameter *named* `?1` on the primary.
 fn params_for(info: &StatementInfo, params: Vec<Value>) -> Params {
-    if !info.params.is_empty() && info.params.iter().all(Option::is_some) && params.len() == info.params.len() {
+    let named = |p: &Option<String>| p.as_deref().is_some_and(|n| !n.starts_with('?'));
+    if !info.params.is_empty() && info.params.iter().all(named) && params.len() == info.params.len() {
         Params::Named(info.params.iter().flatten().cloned().zip(params).collect())
     } else {
         Params::Positional(params)
     }
 }
 
-fn write_value(w: &mut ResultWriter, row: &Row, i: i32) -> Result<()> {
+fn write_value(w: &mut ResultWriter, row: &Row, i: i32, how: CellTypes) -> Result<()> {
     use libsql::ValueType as T;
-    match row.column_type(i).map_err(Error::from)? {
+    match cell_type(row, i, how).map_err(Error::from)? {
         T::Null => w.null(),
         T::Integer => w.integer(row.get::<i64>(i).map_err(Error::from)?)?,
         T::Real => w.real(row.get::<f64>(i).map_err(Error::from)?),

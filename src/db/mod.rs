@@ -9,6 +9,7 @@ pub mod execute;
 pub mod open;
 pub mod pool;
 pub mod query_cache;
+pub mod shapes;
 pub mod maintenance;
 pub mod observer;
 pub mod value;

@@ -1,6 +1,7 @@
 //! Opening the three backends and setting up each connection.
 
 use super::conn::Conn;
+use super::value::CellTypes;
 use crate::config::{Backend, EdgeConfig};
 use crate::error::{Error, Result};
 use std::sync::atomic::AtomicU64;
@@ -105,8 +106,11 @@ pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize, sche
             conn.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?
         }
         (Backend::Local { .. }, _) => conn.exec_script("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;")?,
-        (Backend::Replica { .. }, _) => conn.exec_script("PRAGMA foreign_keys=ON;")?,
-        (Backend::Remote { .. }, _) => {}
+        (Backend::Replica { .. }, _) => {
+            conn.cell_types = CellTypes::FromValue;
+            conn.exec_script("PRAGMA foreign_keys=ON;")?
+        }
+        (Backend::Remote { .. }, _) => conn.hrana = true,
     }
     Ok(conn)
 }

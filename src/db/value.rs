@@ -1,17 +1,39 @@
-//! Values in and out. Parameters arrive as `libsql::Value`s; results leave as the JSON text
-//! of a @libsql/client-shaped `ResultSet`, which JS turns into objects with one
-//! `JSON.parse`: far cheaper than building every row property through N-API. Values JSON
-//! cannot carry (BLOBs, integers in bigint mode, infinities) travel in a `$special` list of
+//! Values in and out. Parameters arrive as `libsql::Value`s; results leave as JSON text,
+//! rows as arrays under a shape number (`shapes`), which JS turns into @libsql/client-shaped
+//! `ResultSet`s with one `JSON.parse`: far cheaper than building every row property through
+//! N-API. Values JSON cannot carry (BLOBs, integers in bigint mode, infinities) travel in a `$special` list of
 //! `[row, column, tag, text]` that the JS front patches in.
 
 use crate::config::IntMode;
 use crate::error::{Error, Kind, Result};
-use libsql::Value;
+use libsql::{Row, Value, ValueType};
 use std::fmt::Write;
 
 const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
 /// Appends `s` as a JSON string literal.
+/// How a connection learns the storage class of a result cell. Rows an embedded replica
+/// forwards to its primary (a write's RETURNING) report each column's *declared* type, so a
+/// NULL in an INTEGER column claims to be an integer: there only the value itself can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellTypes {
+    Exact,
+    FromValue,
+}
+
+pub fn cell_type(row: &Row, i: i32, how: CellTypes) -> libsql::Result<ValueType> {
+    if how == CellTypes::Exact {
+        return row.column_type(i);
+    }
+    Ok(match row.get_value(i)? {
+        Value::Null => ValueType::Null,
+        Value::Integer(_) => ValueType::Integer,
+        Value::Real(_) => ValueType::Real,
+        Value::Text(_) => ValueType::Text,
+        Value::Blob(_) => ValueType::Blob,
+    })
+}
+
 pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
@@ -38,46 +60,44 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// A statement's columns, escaped once when it is prepared and reused by every execution.
+/// A statement's columns, encoded once when it is prepared and reused by every execution:
+/// each ResultSet starts with `{"shape":N,"rows":[` (see `shapes`), rows are arrays.
 pub struct Columns {
-    header: String,
-    keys: Vec<String>,
+    prefix: String,
+    names: Vec<String>,
 }
 
 impl Columns {
     pub fn new(names: &[String], decltypes: &[Option<String>]) -> Self {
-        let mut header = String::from("{\"columns\":[");
-        let mut keys = Vec::with_capacity(names.len());
-        for (i, c) in names.iter().enumerate() {
-            if i > 0 {
-                header.push(',');
+        let list = |items: &mut dyn Iterator<Item = &str>| {
+            let mut out = String::from("[");
+            for (i, s) in items.enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_json_str(&mut out, s);
             }
-            push_json_str(&mut header, c);
-            let mut k = String::with_capacity(c.len() + 4);
-            push_json_str(&mut k, c);
-            k.push(':');
-            keys.push(k);
-        }
-        header.push_str("],\"columnTypes\":[");
-        for (i, t) in decltypes.iter().enumerate() {
-            if i > 0 {
-                header.push(',');
-            }
-            push_json_str(&mut header, t.as_deref().unwrap_or(""));
-        }
-        header.push_str("],\"rows\":[");
-        Columns { header, keys }
+            out.push(']');
+            out
+        };
+        let columns = list(&mut names.iter().map(String::as_str));
+        let types = list(&mut decltypes.iter().map(|t| t.as_deref().unwrap_or("")));
+        let prefix = match super::shapes::register(&format!("[{columns},{types}]")) {
+            Some(id) => format!("{{\"shape\":{id},\"rows\":["),
+            None => format!("{{\"columns\":{columns},\"columnTypes\":{types},\"rows\":["),
+        };
+        Columns { prefix, names: names.to_vec() }
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.names.len()
     }
 }
 
 /// Builds one ResultSet.
 pub struct ResultWriter<'c> {
     out: String,
-    keys: &'c [String],
+    names: &'c [String],
     specials: String,
     int_mode: IntMode,
     row: usize,
@@ -86,21 +106,21 @@ pub struct ResultWriter<'c> {
 
 impl<'c> ResultWriter<'c> {
     pub fn new(columns: &'c Columns, int_mode: IntMode) -> Self {
-        let mut out = String::with_capacity(columns.header.len() + 256);
-        out.push_str(&columns.header);
-        ResultWriter { out, keys: &columns.keys, specials: String::new(), int_mode, row: 0, col: 0 }
+        let mut out = String::with_capacity(columns.prefix.len() + 256);
+        out.push_str(&columns.prefix);
+        ResultWriter { out, names: &columns.names, specials: String::new(), int_mode, row: 0, col: 0 }
     }
 
     pub fn begin_row(&mut self) {
         if self.row > 0 {
             self.out.push(',');
         }
-        self.out.push('{');
+        self.out.push('[');
         self.col = 0;
     }
 
     pub fn end_row(&mut self) {
-        self.out.push('}');
+        self.out.push(']');
         self.row += 1;
     }
 
@@ -108,7 +128,6 @@ impl<'c> ResultWriter<'c> {
         if self.col > 0 {
             self.out.push(',');
         }
-        self.out.push_str(&self.keys[self.col]);
     }
 
     fn special(&mut self, tag: &str, text: &str) {
@@ -129,7 +148,7 @@ impl<'c> ResultWriter<'c> {
                     "ERR_INTEGER_OVERFLOW",
                     format!(
                         "column {:?} holds {v}, beyond Number.MAX_SAFE_INTEGER; open the database with intMode: 'bigint' to read it",
-                        self.keys[self.col].trim_end_matches(':')
+                        self.names[self.col]
                     ),
                 ))
             }
@@ -244,8 +263,10 @@ mod tests {
         w.end_row();
         let json = w.finish(0, Some(7));
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v["rows"][0]["na\"me"], "a\nb\u{1}");
-        assert_eq!(v["rows"][0]["id"], 1);
+        let shape: serde_json::Value = serde_json::from_str(&super::super::shapes::get(v["shape"].as_u64().unwrap() as u32).unwrap()).unwrap();
+        assert_eq!(shape, serde_json::json!([["id", "na\"me", "b"], ["INTEGER", "", ""]]));
+        assert_eq!(v["rows"][0][1], "a\nb\u{1}");
+        assert_eq!(v["rows"][0][0], 1);
         assert_eq!(v["lastInsertRowid"], "7");
         assert_eq!(v["$special"][0], serde_json::json!([0, 2, "b", "dead"]));
     }

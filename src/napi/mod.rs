@@ -31,6 +31,14 @@ pub fn get_edge_config_json(env: napi::Env, region: Option<String>, overrides: n
     Ok(database::describe(&cfg).to_string())
 }
 
+/// The `[[names...],[types...]]` JSON of a result shape a ResultSet referred to.
+#[napi_derive::napi(catch_unwind, js_name = "resultShape")]
+pub fn result_shape(id: u32) -> napi::Result<String> {
+    crate::db::shapes::get(id)
+        .map(|s| s.to_string())
+        .ok_or_else(|| to_napi(crate::error::Error::internal(format!("no result shape {id}"))))
+}
+
 /// Test hook: panics inside an exported function, so tests can check that a Rust panic
 /// reaches JS as an Error and the addon keeps working. Not part of the public API.
 #[napi_derive::napi(catch_unwind, js_name = "__panicForTests")]

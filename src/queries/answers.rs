@@ -122,7 +122,7 @@ pub fn record_answer(args: &Json) -> Result<Call> {
             if stats.is_empty() {
                 return Err(not_found("questionId", a.question_id));
             }
-            let mut w = RowWriter::new();
+            let mut w = RowWriter::new(conn.cell_types);
             insert(conn, &a, &mut w)?;
             Ok(w.finish_one())
         }),
@@ -145,7 +145,7 @@ pub fn record_answers_batch(args: &Json) -> Result<Call> {
         write: true,
         writes: &["user_answers", "questions"],
         run: Box::new(move |conn| {
-            let mut w = RowWriter::new();
+            let mut w = RowWriter::new(conn.cell_types);
             // (count, correct, time sum) per question, applied once each.
             let mut per_question: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
             for (i, a) in answers.iter().enumerate() {

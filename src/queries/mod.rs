@@ -23,14 +23,14 @@ use rows::RowWriter;
 
 /// Runs `sql` and returns its rows as `{"rows": [...], "dates": [...]}`.
 fn list(conn: &mut Conn, sql: &str, params: Vec<Value>) -> Result<String> {
-    let mut w = RowWriter::new();
+    let mut w = RowWriter::new(conn.cell_types);
     conn.query_map(sql, params, |row| w.push(row))?;
     Ok(w.finish_list())
 }
 
 /// Runs `sql` and returns its first row as `{"row": {...} | null, "dates": [...]}`.
 fn one(conn: &mut Conn, sql: &str, params: Vec<Value>) -> Result<String> {
-    let mut w = RowWriter::new();
+    let mut w = RowWriter::new(conn.cell_types);
     conn.query_map(sql, params, |row| if w.len() == 0 { w.push(row) } else { Ok(()) })?;
     Ok(w.finish_one())
 }

@@ -3,7 +3,7 @@
 //! `Date`s (the result lists their keys in `dates`). Column kinds go by the app's column
 //! names, which are the same in every table.
 
-use crate::db::value::push_json_str;
+use crate::db::value::{cell_type, push_json_str, CellTypes};
 use crate::error::Result;
 use libsql::{Row, ValueType};
 use std::fmt::Write;
@@ -40,6 +40,7 @@ pub struct RowWriter {
     cols: Vec<Col>,
     pub out: String,
     rows: usize,
+    cell_types: CellTypes,
 }
 
 pub fn camel(snake: &str) -> String {
@@ -59,8 +60,8 @@ pub fn camel(snake: &str) -> String {
 }
 
 impl RowWriter {
-    pub fn new() -> Self {
-        RowWriter { cols: Vec::new(), out: String::from("["), rows: 0 }
+    pub fn new(cell_types: CellTypes) -> Self {
+        RowWriter { cols: Vec::new(), out: String::from("["), rows: 0, cell_types }
     }
 
     fn layout(&mut self, row: &Row) {
@@ -96,7 +97,7 @@ impl RowWriter {
                 self.out.push(',');
             }
             self.out.push_str(&col.key);
-            write_value(&mut self.out, row, i as i32, col.kind)?;
+            write_value(&mut self.out, row, i as i32, col.kind, self.cell_types)?;
         }
         self.out.push('}');
         self.rows += 1;
@@ -128,8 +129,8 @@ impl RowWriter {
     }
 }
 
-fn write_value(out: &mut String, row: &Row, i: i32, kind: ColKind) -> Result<()> {
-    match row.column_type(i)? {
+fn write_value(out: &mut String, row: &Row, i: i32, kind: ColKind, how: CellTypes) -> Result<()> {
+    match cell_type(row, i, how)? {
         ValueType::Null => out.push_str("null"),
         ValueType::Integer => {
             let v = row.get::<i64>(i)?;
