@@ -91,6 +91,7 @@
 //! - `tls` this feature flag disables the builtin TLS connector and instead requires that you pass
 //! your own connector for any of the features that require HTTP.
 
+#![allow(warnings)] // PATCHED (pingtopass): a vendored copy; its warnings are upstream's.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     all(
