@@ -84,11 +84,28 @@ impl Conn {
     /// After an error the connection may hold a half-run statement or an open transaction
     /// (a libsql bug keeps SQLITE_BUSY statements "in progress"): drop cached statements of
     /// this SQL and mark the link for reconnection when the error came from the transport.
-    fn after_error(&mut self, sql: &str, err: &Error) {
+    /// Returns the error to report (see `refused_write`).
+    fn after_error(&mut self, sql: &str, err: Error) -> Error {
         self.stmts.remove(sql);
         // A refused request (auth, permission) ends the server's stream too: its baton is void.
         if matches!(err.code.as_str(), "ERR_TIMEOUT" | "ERR_CONNECTION" | "ERR_AUTH" | "ERR_PERMISSION") {
             self.broken = true;
+        }
+        if self.hrana && err.code == "ERR_CONNECTION" && err.message.starts_with("cursor error") {
+            return self.refused_write().unwrap_or(err);
+        }
+        err
+    }
+
+    /// sqld answers a write it refuses for lack of permission with 403 on its pipeline
+    /// endpoint, but by closing the connection on its cursor endpoint (which statements
+    /// returning rows use), which looks like a network failure. After such a failure, a
+    /// write that changes nothing, sent on a fresh stream, tells the two apart.
+    fn refused_write(&self) -> Option<Error> {
+        let probe = (self.reconnect)().ok()?;
+        match self.wait(async move { probe.execute("DELETE FROM sqlite_schema WHERE 0", ()).await }) {
+            Err(e) if e.code == "ERR_PERMISSION" => Some(e),
+            _ => None,
         }
     }
 
@@ -140,10 +157,7 @@ impl Conn {
                 r = self.run_json_inner(sql, info, p);
             }
         }
-        if let Err(e) = &r {
-            self.after_error(sql, e);
-        }
-        r
+        r.map_err(|e| self.after_error(sql, e))
     }
 
     fn run_json_inner(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
@@ -202,10 +216,7 @@ impl Conn {
             }
             (r, _) => r,
         };
-        if let Err(e) = &r {
-            self.after_error(sql, e);
-        }
-        r
+        r.map_err(|e| self.after_error(sql, e))
     }
 
     fn query_map_once<T>(&mut self, sql: &str, params: Vec<Value>, f: &mut impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
@@ -241,10 +252,7 @@ impl Conn {
             self.renew()?;
             r = self.exec_script_once(sql);
         }
-        if let Err(e) = &r {
-            self.after_error(sql, e);
-        }
-        r
+        r.map_err(|e| self.after_error(sql, e))
     }
 
     fn exec_script_once(&self, sql: &str) -> Result<()> {
