@@ -316,15 +316,15 @@ fn wait_on<T>(rt: &Handle, limit: Limit, fut: impl Future<Output = std::result::
     }
 }
 
-/// Named statements bind by name: remote servers (Hrana) match named arguments by name only.
-/// `?NNN` parameters stay positional: their index is their number, and an embedded replica
-/// forwarding a write cannot bind a parameter *named* `?1` on the primary.
 /// The server refused a request on a stream it no longer knows (expired, or closed after an
 /// error): the request itself never ran.
 fn stream_lost(e: &Error) -> bool {
     e.message.contains("STREAM_EXPIRED") || e.message.contains("invalid baton")
 }
 
+/// Named statements bind by name: remote servers (Hrana) match named arguments by name only.
+/// `?NNN` parameters stay positional: their index is their number, and an embedded replica
+/// forwarding a write cannot bind a parameter *named* `?1` on the primary.
 fn params_for(info: &StatementInfo, params: Vec<Value>) -> Params {
     let named = |p: &Option<String>| p.as_deref().is_some_and(|n| !n.starts_with('?'));
     if !info.params.is_empty() && info.params.iter().all(named) && params.len() == info.params.len() {
