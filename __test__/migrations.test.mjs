@@ -71,7 +71,7 @@ const ids = (list) => list.map((s) => s.id)
 const ALL = ['001', '002', '003', '004', '005', '006', '007', '008', '009', '010']
 
 describe('db:optimize on an embedded file', () => {
-  let path, url, original
+  let path, url, original, plannedIndexes
   before(async () => {
     path = await seededFile('cli.db')
     url = `--url=file:${path}`
@@ -88,6 +88,7 @@ describe('db:optimize on an embedded file', () => {
     assert.equal(r.json.createsJournal, true)
     const s005 = r.json.steps.find((s) => s.id === '005')
     assert.deepEqual(s005.creates, [{ type: 'table', name: 'questions_fts', exists: false }])
+    plannedIndexes = r.json.steps.flatMap((s) => s.creates).filter((o) => o.type === 'index').map((o) => o.name).sort()
     const s010 = r.json.steps.find((s) => s.id === '010')
     assert.ok(s010.rewrites.reduce((n, w) => n + w.rows, 0) > 0, 'text timestamps to rewrite')
     const text = await cli('optimize', '--dry-run', url)
@@ -107,6 +108,10 @@ describe('db:optimize on an embedded file', () => {
     assert.equal(r.status, 0, r.stderr)
     assert.equal(r.json.ok, true)
     assert.deepEqual(ids(r.json.applied), ALL)
+    // Indexes with SQL: not the primary-key indexes of the migration's own bookkeeping tables.
+    const added = master(path).filter((o) => o.type === 'index' && o.sql !== null && !original.some((x) => x.name === o.name))
+    assert.deepEqual(added.map((o) => o.name).sort(), plannedIndexes, 'the dry run named exactly the indexes created')
+    assert.equal(added.length, 11)
     const again = await cli('optimize', url)
     assert.equal(again.status, 0, again.stderr)
     assert.match(again.stdout, /up to date: all 10 steps were already applied; nothing to do/)
@@ -350,5 +355,26 @@ describe('against a remote sqld', () => {
     assert.equal(bad.status, 1)
     assert.match(bad.stderr, /ERR_AUTH|ERR_CONNECTION/)
     assert.ok(!bad.stderr.includes('not-a-jwt-sekrit'))
+  })
+
+  test('seedDatabase works over sqld, which refuses TEMP tables, and leaves no helper behind', async () => {
+    const empty = await startSqld()
+    const remote = createEdgeDatabase(undefined, { url: empty.url, authToken: empty.tokens.rw })
+    const local = createEdgeDatabase(undefined, { url: `file:${join(dir, 'seed-local.db')}` })
+    try {
+      const r = await seedDatabase(remote, { scale: 0.01 })
+      assert.equal(r.seeded, true)
+      const l = await seedDatabase(local, { scale: 0.01 })
+      assert.deepEqual(r.rows, l.rows, 'the same rows as a local seed')
+      const names = async (db) => (await db.execute('SELECT type, name FROM sqlite_master ORDER BY name', [], { cache: false })).rows
+      assert.deepEqual(await names(remote), await names(local), 'no seed helper is left in the main schema')
+      const answers = await remote.execute('SELECT count(*) AS n, sum(is_correct) AS c FROM user_answers', [], { cache: false })
+      const localAnswers = await local.execute('SELECT count(*) AS n, sum(is_correct) AS c FROM user_answers', [], { cache: false })
+      assert.deepEqual(answers.rows, localAnswers.rows)
+    } finally {
+      await remote.cleanup()
+      await local.cleanup()
+      await empty.stop()
+    }
   })
 })

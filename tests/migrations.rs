@@ -140,6 +140,39 @@ fn apply_is_idempotent_and_rollback_restores_sqlite_master() {
     assert!(none.ok && none.rolled_back.is_empty());
 }
 
+/// The names of the indexes with SQL (not the primary-key indexes of the migration's own
+/// bookkeeping tables), sorted.
+fn index_names(f: &Fixture) -> Vec<String> {
+    master(f).into_iter().filter(|r| r.0 == "index" && r.4.is_some()).map(|r| r.1).collect()
+}
+
+/// How many indexes steps 002-004 create (docs/migrations.md and README.md quote it).
+const NEW_INDEXES: usize = 11;
+
+#[test]
+fn the_dry_run_names_exactly_the_indexes_the_steps_create_and_their_rollback_drops() {
+    let f = seeded("indexes");
+    let before = index_names(&f);
+    let Report::Plan(p) = run(&f, Action::Apply, true).expect("plan") else { panic!("not a plan") };
+    let mut planned: Vec<String> =
+        p.steps.iter().flat_map(|s| s.creates.iter()).filter(|o| o.kind == "index").map(|o| o.name.clone()).collect();
+    planned.sort();
+
+    let Report::Apply(r) = run(&f, Action::Apply, false).expect("apply") else { panic!() };
+    assert!(r.ok, "{}", r.message);
+    let created: Vec<String> = index_names(&f).into_iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(planned, created, "the dry run lists what the apply creates, no more, no less");
+    assert_eq!(created.len(), NEW_INDEXES, "{created:?}");
+
+    let Report::Rollback(rb) = run(&f, rollback(&["004", "003", "002"]), false).expect("rollback") else { panic!() };
+    assert!(rb.ok, "{}", rb.message);
+    let mut dropped: Vec<String> =
+        rb.rolled_back.iter().flat_map(|s| s.drops.iter()).filter(|o| o.kind == "index").map(|o| o.name.clone()).collect();
+    dropped.sort();
+    assert_eq!(dropped, created);
+    assert_eq!(index_names(&f), before, "no index of 002-004 is left and none of the app's is gone");
+}
+
 #[test]
 fn dry_run_leaves_the_file_byte_identical() {
     let f = seeded("dry");

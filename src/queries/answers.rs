@@ -11,7 +11,7 @@ use libsql::Value;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
-// Served by idx_user_answers_user_question (app) / idx_user_answers_study_recent (002).
+// Served by idx_user_answers_user_question (app).
 pub(crate) const INSERT_ANSWER: &str = include_str!("sql/record_answer_insert.sql");
 // Primary-key update of questions.
 pub(crate) const UPDATE_STATS: &str = include_str!("sql/record_answer_update_question_stats.sql");

@@ -6,6 +6,7 @@
 
 mod answers;
 mod input;
+mod practice;
 mod progress;
 pub mod rows;
 mod study;
@@ -39,24 +40,42 @@ fn opt(v: Option<i64>) -> Value {
     v.map_or(Value::Null, Value::Integer)
 }
 
+/// The cache warmer's own queries (lib/caching.js ACTIVE_USERS_SQL and ACTIVE_EXAMS_SQL),
+/// repeated here so that their plans are shown with the others; a test keeps them equal.
+const CACHE_WARM_ACTIVE_USERS: &str = "SELECT ua.user_id AS user_id, q.exam_id AS exam_id, count(*) AS n
+FROM user_answers ua JOIN questions q ON q.id = ua.question_id
+WHERE q.exam_id IN (SELECT value FROM json_each(?))
+  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END) >= ?
+GROUP BY ua.user_id, q.exam_id ORDER BY n DESC LIMIT ?";
+const CACHE_WARM_ACTIVE_EXAMS: &str = "SELECT id FROM exams WHERE is_active = 1 ORDER BY total_attempts DESC LIMIT 10";
+
 /// `EXPLAIN QUERY PLAN` of every query with typical arguments, as `{name: [detail, ...]}`:
 /// how a user (and a test) sees which index serves which query.
 pub fn explain() -> crate::db::Call {
     use Value::{Integer as I, Null, Real as R, Text as T};
     let study = |i: i64| vec![I(1), I(1), I(1), I(5), Null, R(24.0), I(20), I(i)];
+    let objectives = || vec![I(1), I(1), I(1), I(5), T("[1,2]".into()), R(24.0), I(20), I(7)];
     let plans: Vec<(&'static str, &'static str, Vec<Value>)> = vec![
-        ("study_questions_practice", study::PRACTICE, study(7)),
-        ("study_questions_custom", study::PRACTICE, vec![I(1), I(1), I(1), I(5), T("[1,2]".into()), R(24.0), I(20), I(7)]),
+        ("study_questions_practice", practice::WALK, vec![I(1), I(7), I(1), I(5), Null, I(8)]),
+        ("study_questions_custom", practice::WALK, vec![I(1), I(7), I(1), I(5), T("[1,2]".into()), I(8)]),
+        ("study_recent_answers", practice::RECENT, vec![I(1), I(1_700_000_000)]),
+        ("study_questions_rows", practice::ROWS, vec![T("[1,2,3]".into())]),
         ("study_questions_speed_drill", study::SPEED_DRILL, study(7)),
+        ("study_questions_speed_drill_objectives", study::SPEED_DRILL, objectives()),
         ("study_questions_weak_areas", study::WEAK_AREAS, study(7)),
+        ("study_questions_weak_areas_objectives", study::WEAK_AREAS, objectives()),
         ("study_questions_review", study::REVIEW, study(7)),
+        ("study_questions_review_objectives", study::REVIEW, objectives()),
         ("record_answer_insert", answers::INSERT_ANSWER, vec![I(1), I(1), Null, Null, T("a".into()), I(1), I(10), Null, I(0), I(0)]),
         ("record_answer_update_question_stats", answers::UPDATE_STATS, vec![I(1), I(1), I(10)]),
+        ("record_answers_apply_question_stats", answers::APPLY_STATS, vec![I(1), I(3), I(2), I(30), Null]),
         ("session_progress_update", answers::SESSION_PROGRESS_UPDATE, vec![I(1)]),
         ("user_progress", progress::USER_PROGRESS, vec![I(1), I(1), I(10)]),
         ("exam_leaderboard", progress::LEADERBOARD, vec![I(1), I(10)]),
         ("pending_opportunities", twitter::PENDING, vec![Null, I(20)]),
         ("growth_analytics", twitter::GROWTH, vec![I(30)]),
+        ("cache_warm_active_users", CACHE_WARM_ACTIVE_USERS, vec![T("[1,2]".into()), I(0), I(100)]),
+        ("cache_warm_active_exams", CACHE_WARM_ACTIVE_EXAMS, vec![]),
     ];
     crate::db::Call {
         operation: "queries.explain",
@@ -72,5 +91,15 @@ pub fn explain() -> crate::db::Call {
             }
             Ok(serde_json::Value::Object(out).to_string())
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_cache_warmer_queries_are_the_ones_lib_caching_runs() {
+        let js = include_str!("../../lib/caching.js");
+        assert!(js.contains(&format!("const ACTIVE_USERS_SQL = `{}`", super::CACHE_WARM_ACTIVE_USERS)));
+        assert!(js.contains(&format!("const ACTIVE_EXAMS_SQL = '{}'", super::CACHE_WARM_ACTIVE_EXAMS)));
     }
 }

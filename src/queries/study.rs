@@ -1,6 +1,7 @@
 //! Study questions in every mode, and full-text search over questions.
 
 use super::input::object;
+use super::practice::{questions, Practice};
 use super::{list, opt};
 use crate::db::Call;
 use crate::error::{Error, Result};
@@ -8,8 +9,6 @@ use libsql::Value;
 use serde_json::Value as Json;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-// Served by idx_questions_study_practice_sample (002) and idx_user_answers_study_recent (002).
-pub(crate) const PRACTICE: &str = include_str!("sql/study_questions_practice.sql");
 // Served by idx_questions_study_speed_drill (002).
 pub(crate) const SPEED_DRILL: &str = include_str!("sql/study_questions_speed_drill.sql");
 // Served by idx_questions_study_weak_areas (002) and idx_user_answers_progress_last_miss (003).
@@ -55,16 +54,36 @@ pub fn study_questions(args: &Json) -> Result<Call> {
     let limit = f.int("limit", 1, 1000)?.unwrap_or(20);
     let mode = f.string("mode", 64)?.unwrap_or("practice");
     let sql = match mode {
-        "practice" | "custom" => PRACTICE,
-        "speed_drill" => SPEED_DRILL,
-        "weak_areas" => WEAK_AREAS,
-        "review" => REVIEW,
+        "practice" | "custom" => None,
+        "speed_drill" => Some(SPEED_DRILL),
+        "weak_areas" => Some(WEAK_AREAS),
+        "review" => Some(REVIEW),
         _ => return Err(Error::out_of_range("params.mode", &format!("one of {}", MODES.join(", ")))),
     };
     // An empty list means "all objectives", as in the original.
     let objectives = match objective_ids {
         Some(ids) if !ids.is_empty() => Value::Text(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())),
         _ => Value::Null,
+    };
+    let seed = seed();
+    let Some(sql) = sql else {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as f64;
+        let practice = Practice {
+            user_id,
+            exam_id,
+            difficulty: (min, max),
+            objectives,
+            // Integer answer times at or after a fractional cutoff: at or after its ceiling.
+            cutoff: (now - hours * 3600.0).ceil() as i64,
+            limit: limit as usize,
+            seed: seed as u64,
+        };
+        return Ok(Call {
+            operation: "study.getOptimizedStudyQuestions",
+            write: false,
+            writes: &[],
+            run: Box::new(move |conn| practice.run(conn)),
+        });
     };
     let params = vec![
         Value::Integer(user_id),
@@ -74,13 +93,16 @@ pub fn study_questions(args: &Json) -> Result<Call> {
         objectives,
         Value::Real(hours),
         Value::Integer(limit),
-        Value::Integer(seed()),
+        Value::Integer(seed),
     ];
     Ok(Call {
         operation: "study.getOptimizedStudyQuestions",
         write: false,
         writes: &[],
-        run: Box::new(move |conn| list(conn, sql, params.clone())),
+        run: Box::new(move |conn| {
+            let ids = conn.query_map(sql, params.clone(), |r| Ok(r.get::<i64>(0)?))?;
+            questions(conn, &ids)
+        }),
     })
 }
 

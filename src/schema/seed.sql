@@ -18,7 +18,10 @@
 --        default) or OFF; parents are always inserted first.
 --        Connection-local helpers it leaves behind: TEMP VIEW _seed_cfg and
 --        TEMP TABLEs _seed_pool, _seed_pool_exam, _seed_pool_obj, _seed_ua
---        (emptied at the end; they disappear with the connection).
+--        (emptied at the end; they disappear with the connection).  Where TEMP
+--        objects are refused (sqld), src/schema/mod.rs runs it with every
+--        "CREATE TEMP " made a plain CREATE and the helpers dropped before the
+--        final COMMIT.
 --        Needs SQLite >= 3.35 (window functions, UPDATE ... FROM,
 --        AS MATERIALIZED, JSON functions); no math functions, no FTS.
 --
@@ -115,7 +118,7 @@ BEGIN;
 -- Derived row counts (one row).  Everything below reads its sizes from here.
 -- ---------------------------------------------------------------------------
 CREATE TEMP VIEW IF NOT EXISTS _seed_cfg AS
-WITH p AS (SELECT scale AS sc, now FROM temp.seed_params LIMIT 1),
+WITH p AS (SELECT scale AS sc, now FROM seed_params LIMIT 1),
 b AS (
   SELECT sc, now,
          max(1, CAST(10 * sc + 0.5 AS INTEGER))     AS n_exams,

@@ -1,5 +1,5 @@
--- 002 Apply Critical Study Indexes: indexes for the study-question, record-answer queries
--- (src/queries/sql/study_questions_*.sql, record_answer_insert.sql).
+-- 002 Apply Critical Study Indexes: indexes for the study-question queries
+-- (src/queries/sql/study_questions_*.sql).
 --
 -- Shared expressions (queries must spell them exactly like this for SQLite to match them):
 --   sample key    ((id * 2654435761) % 4294967296)   fixed pseudo-random order of questions
@@ -32,18 +32,16 @@ CREATE INDEX IF NOT EXISTS idx_questions_study_weak_areas
                 ((id * 2654435761) % 4294967296), difficulty)
   WHERE is_active = 1 AND review_status = 'approved';
 
--- study_questions_practice.sql (and the other study modes except review): the recent-answer
--- exclusion, a range seek on (user, question, answer time >= now - N hours) instead of reading
--- every answer of the user to the question; index-only.  Also covers record_answer_insert.sql
--- (attempt number / days since last seen) and the user's per-objective accuracy in
--- study_questions_weak_areas.sql.
-CREATE INDEX IF NOT EXISTS idx_user_answers_study_recent
-  ON user_answers (user_id, question_id,
-                   (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END),
-                   is_correct);
+-- Not created: a (user, question, answer time) index for the recent-answer exclusion of the study
+-- modes and for record_answer_insert.sql.  The app's idx_user_answers_user_question
+-- (user_id, question_id, answered_at) already finds a user's few answers to one question and holds
+-- answered_at, so both queries read it index-only (the exclusion writes its time test as
+-- +(answer time) so that the planner keeps to it); one index fewer on user_answers makes every
+-- recorded answer cheaper.
 
 -- study_questions_review.sql: the user's wrong answers grouped by question with the latest answer
--- time, index-only and already in GROUP BY order.
+-- time, index-only and already in GROUP BY order.  The raw answered_at rather than the answer-time
+-- expression: the query only takes the max of the expression, which SQLite computes from the
+-- column but not from an indexed expression (that would cost a table lookup per answer).
 CREATE INDEX IF NOT EXISTS idx_user_answers_study_review
-  ON user_answers (user_id, is_correct, question_id,
-                   (CASE WHEN typeof(answered_at) = 'text' THEN unixepoch(answered_at) ELSE answered_at END));
+  ON user_answers (user_id, is_correct, question_id, answered_at);

@@ -24,8 +24,8 @@
 --   time_spent_seconds, confidence_level, flagged (0/1 boolean), changed_answer (0/1 boolean),
 --   attempt_number, days_since_last_seen, answered_at (timestamp, unix seconds).
 --
--- Index: idx_user_answers_user_question (app schema) or idx_user_answers_study_recent (002): count
--- and latest answered_at of the user's earlier answers to the question, index-only.
+-- Index: idx_user_answers_user_question (app schema): count and latest answered_at of the user's
+-- earlier answers to the question, index-only.
 INSERT INTO user_answers (user_id, question_id, study_session_id, test_attempt_id, selected_answer,
                           is_correct, time_spent_seconds, confidence_level, flagged, changed_answer,
                           attempt_number, days_since_last_seen, answered_at)

@@ -17,9 +17,7 @@
 --   ?7 limit           INTEGER
 --   ?8 seed            INTEGER 0..2^32-1 (tie-break only; NULL acts as 0)
 --
--- Returns: the same columns as study_questions_practice.sql (all Question columns with timestamps
--- as unix seconds, answers/tags/diagram_data JSON text, ai_generated/is_active/is_beta 0/1, plus
--- objective_name, objective_code), most recently missed first.
+-- Returns: id, most recently missed first; study_questions_rows.sql fetches the questions.
 --
 -- Index: idx_user_answers_study_review (002_study_indexes): the user's wrong answers grouped by
 -- question, index-only, in index order (no GROUP BY sort).
@@ -30,18 +28,9 @@ WITH missed(question_id, last_missed_at) AS (
    WHERE ua.user_id = ?1 AND ua.is_correct = 0
    GROUP BY ua.question_id
 )
-SELECT q.id, q.exam_id, q.objective_id, q.text, q.type, q.answers, q.explanation, q.reference,
-       q.external_link, q.difficulty, q.tags, q.ai_generated, q.ai_model, q.ai_prompt_version,
-       q.ai_confidence_score, q.review_status, q.reviewed_by,
-       (CASE WHEN typeof(q.reviewed_at) = 'text' THEN unixepoch(q.reviewed_at) ELSE q.reviewed_at END) AS reviewed_at,
-       q.total_attempts, q.correct_attempts, q.avg_time_seconds, q.discrimination_index,
-       q.image_url, q.diagram_data, q.is_active, q.is_beta,
-       (CASE WHEN typeof(q.created_at) = 'text' THEN unixepoch(q.created_at) ELSE q.created_at END) AS created_at,
-       (CASE WHEN typeof(q.updated_at) = 'text' THEN unixepoch(q.updated_at) ELSE q.updated_at END) AS updated_at,
-       o.name AS objective_name, o.code AS objective_code
+SELECT q.id
   FROM missed m
  CROSS JOIN questions q ON q.id = m.question_id
-  JOIN objectives o ON o.id = q.objective_id
  WHERE q.exam_id = ?2 AND q.is_active = 1 AND q.review_status = 'approved'
    AND q.difficulty BETWEEN ?3 AND ?4
    AND (?5 IS NULL OR q.objective_id IN (SELECT value FROM json_each(?5)))

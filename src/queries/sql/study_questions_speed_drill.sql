@@ -20,12 +20,10 @@
 --   ?7 limit                INTEGER
 --   ?8 seed                 INTEGER 0..2^32-1 (random per request; NULL acts as 0)
 --
--- Returns: the same columns as study_questions_practice.sql (all Question columns with timestamps
--- as unix seconds, answers/tags/diagram_data JSON text, ai_generated/is_active/is_beta 0/1, plus
--- objective_name, objective_code), ordered by difficulty ascending.
+-- Returns: id, ordered by difficulty ascending; study_questions_rows.sql fetches the questions.
 --
--- Index: idx_questions_study_speed_drill (002_study_indexes); recent-answer exclusion as in
--- study_questions_practice.sql.
+-- Index: idx_questions_study_speed_drill (002_study_indexes); the recent-answer exclusion is an
+-- index-only probe of idx_user_answers_user_question (app schema).
 WITH
   cfg(cutoff) AS MATERIALIZED (SELECT unixepoch('now') - ?6 * 3600),
   seed(a) AS (SELECT ((abs(coalesce(?8, 0)) % 4294967296) + 2654435761) % 4294967296),
@@ -43,7 +41,7 @@ WITH
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY q.difficulty, ((q.id * 2654435761) % 4294967296) LIMIT ?7)
     UNION ALL
@@ -57,23 +55,13 @@ WITH
          AND NOT EXISTS (
                SELECT 1 FROM user_answers ua
                 WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                  AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                  AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                       >= (SELECT cutoff FROM cfg))
        ORDER BY q.difficulty, ((q.id * 2654435761) % 4294967296) LIMIT ?7)
   ),
   chosen(id, difficulty, part, sample_key) AS (
     SELECT * FROM walked ORDER BY difficulty, part, sample_key LIMIT ?7
   )
-SELECT q.id, q.exam_id, q.objective_id, q.text, q.type, q.answers, q.explanation, q.reference,
-       q.external_link, q.difficulty, q.tags, q.ai_generated, q.ai_model, q.ai_prompt_version,
-       q.ai_confidence_score, q.review_status, q.reviewed_by,
-       (CASE WHEN typeof(q.reviewed_at) = 'text' THEN unixepoch(q.reviewed_at) ELSE q.reviewed_at END) AS reviewed_at,
-       q.total_attempts, q.correct_attempts, q.avg_time_seconds, q.discrimination_index,
-       q.image_url, q.diagram_data, q.is_active, q.is_beta,
-       (CASE WHEN typeof(q.created_at) = 'text' THEN unixepoch(q.created_at) ELSE q.created_at END) AS created_at,
-       (CASE WHEN typeof(q.updated_at) = 'text' THEN unixepoch(q.updated_at) ELSE q.updated_at END) AS updated_at,
-       o.name AS objective_name, o.code AS objective_code
+SELECT c.id
   FROM chosen c
-  JOIN questions q ON q.id = c.id
-  JOIN objectives o ON o.id = q.objective_id
  ORDER BY c.difficulty, c.part, c.sample_key;

@@ -23,15 +23,12 @@
 --   ?7 limit                INTEGER
 --   ?8 seed                 INTEGER 0..2^32-1 (breaks ties between equally ranked objectives)
 --
--- Returns: the same columns as study_questions_practice.sql (all Question columns with timestamps
--- as unix seconds, answers/tags/diagram_data JSON text, ai_generated/is_active/is_beta 0/1, plus
--- objective_name, objective_code), in the order above.
+-- Returns: id, in the order above; study_questions_rows.sql fetches the questions.
 --
 -- Index: idx_questions_study_weak_areas (002_study_indexes) for the per-objective walks; the user's
 -- per-objective accuracy is read index-only from a user-led index that holds question_id and
--- is_correct (the planner takes idx_user_answers_progress_last_miss of 003 or
--- idx_user_answers_study_recent of 002); the recent-answer exclusion as in
--- study_questions_practice.sql.
+-- is_correct (idx_user_answers_progress_last_miss of 003); the recent-answer exclusion is an
+-- index-only probe of idx_user_answers_user_question (app schema).
 WITH RECURSIVE
   cfg(cutoff) AS MATERIALIZED (SELECT unixepoch('now') - ?6 * 3600),
   user_accuracy(objective_id, accuracy) AS (
@@ -65,7 +62,7 @@ WITH RECURSIVE
                  AND NOT EXISTS (
                        SELECT 1 FROM user_answers ua
                         WHERE ua.user_id = ?1 AND ua.question_id = q.id
-                          AND (CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
+                          AND +(CASE WHEN typeof(ua.answered_at) = 'text' THEN unixepoch(ua.answered_at) ELSE ua.answered_at END)
                               >= (SELECT cutoff FROM cfg))
                ORDER BY (coalesce(q.total_attempts, 0) = 0),
                         (CAST(q.correct_attempts AS REAL) / q.total_attempts),
@@ -75,19 +72,9 @@ WITH RECURSIVE
      WHERE w.taken_before + json_array_length(w.ids) < ?7
        AND w.rn < (SELECT count(*) FROM ranked)
   )
-SELECT q.id, q.exam_id, q.objective_id, q.text, q.type, q.answers, q.explanation, q.reference,
-       q.external_link, q.difficulty, q.tags, q.ai_generated, q.ai_model, q.ai_prompt_version,
-       q.ai_confidence_score, q.review_status, q.reviewed_by,
-       (CASE WHEN typeof(q.reviewed_at) = 'text' THEN unixepoch(q.reviewed_at) ELSE q.reviewed_at END) AS reviewed_at,
-       q.total_attempts, q.correct_attempts, q.avg_time_seconds, q.discrimination_index,
-       q.image_url, q.diagram_data, q.is_active, q.is_beta,
-       (CASE WHEN typeof(q.created_at) = 'text' THEN unixepoch(q.created_at) ELSE q.created_at END) AS created_at,
-       (CASE WHEN typeof(q.updated_at) = 'text' THEN unixepoch(q.updated_at) ELSE q.updated_at END) AS updated_at,
-       o.name AS objective_name, o.code AS objective_code
+SELECT j.value AS id
   FROM walk w
   JOIN json_each(w.ids) j
-  JOIN questions q ON q.id = j.value
-  JOIN objectives o ON o.id = q.objective_id
  WHERE w.rn > 0
  ORDER BY w.rn, j.key
  LIMIT ?7;
