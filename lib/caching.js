@@ -14,8 +14,10 @@ const RESOLVED = Promise.resolve()
 // ---------------------------------------------------------------------------------------
 // Input checks: each names the field, as everywhere in this package.
 
-function checkKey(key) {
-  if (typeof key !== 'string') throw invalidType('key', 'a string')
+function checkKey(key, field = 'key') {
+  if (typeof key !== 'string') throw invalidType(field, 'a string')
+  // Rust would turn a lone surrogate into U+FFFD, making two different keys one entry.
+  if (!key.isWellFormed()) throw invalidType(field, 'well-formed text (it holds a lone UTF-16 surrogate)')
 }
 
 function checkNumber(field, v) {
@@ -162,7 +164,7 @@ class PerformanceCache {
     if (!Array.isArray(entries)) throw invalidType('entries', 'an array of {key, data, ttl?}')
     const checked = entries.map((e, i) => {
       checkObject(`entries[${i}]`, e)
-      if (typeof e.key !== 'string') throw invalidType(`entries[${i}].key`, 'a string')
+      checkKey(e.key, `entries[${i}].key`)
       return [e.key, toJson(`entries[${i}].data`, e.data), checkOptionalTtl(`entries[${i}].ttl`, e.ttl)]
     })
     for (const [key, json, ttl] of checked) call(() => this._native.set(key, json, ttl))
@@ -402,6 +404,8 @@ const EDGE_HEADERS = {
 class EdgeCache {
   /** A fresh headers object for 'static', 'dynamic' or 'private' content. */
   getCacheHeaders(contentType) {
+    // Checked before the lookup, which would stringify any value (a deeply nested one overflows the stack).
+    if (typeof contentType !== 'string') throw invalidType('contentType', "'static', 'dynamic' or 'private'")
     const h = Object.prototype.hasOwnProperty.call(EDGE_HEADERS, contentType) ? EDGE_HEADERS[contentType] : undefined
     if (!h) throw outOfRange('contentType', "'static', 'dynamic' or 'private'")
     return { ...h }
@@ -422,6 +426,7 @@ class EdgeCache {
 // ---------------------------------------------------------------------------------------
 
 const HOUR_MS = 60 * 60 * 1000
+const MAX_TIMER_MS = 2 ** 31 - 1
 const WEEK_SECONDS = 7 * 24 * 3600
 const WARM_CONCURRENCY = 8
 const MAX_REPORTED_ERRORS = 5
@@ -595,7 +600,10 @@ class CacheWarmer {
   /** Runs scheduledWarming every `intervalMs` (default: hourly) on a timer that never keeps Node alive. */
   start(intervalMs = HOUR_MS) {
     checkNumber('intervalMs', intervalMs)
-    if (!Number.isFinite(intervalMs) || intervalMs < 1000) throw outOfRange('intervalMs', 'a number of milliseconds >= 1000')
+    // setInterval turns a delay above 2**31-1 ms into 1 ms.
+    if (!Number.isFinite(intervalMs) || intervalMs < 1000 || intervalMs > MAX_TIMER_MS) {
+      throw outOfRange('intervalMs', `a number of milliseconds from 1000 to ${MAX_TIMER_MS}`)
+    }
     this._queries('study.getOptimizedStudyQuestions', 'progress.getExamLeaderboardOptimized', 'progress.getUserProgressOptimized')
     this._db()
     this.cleanup()

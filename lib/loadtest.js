@@ -40,6 +40,8 @@ function checkJsonable(value, field, depth = 0) {
       return
     case 'object':
       if (value === null) return
+      // JSON would send an invalid Date as null, which reads as "use the default".
+      if (value instanceof Date && Number.isNaN(value.getTime())) throw outOfRange(field, 'a valid value, not an invalid Date')
       if (depth > 8) throw outOfRange(field, 'nested at most 8 levels')
       if (Array.isArray(value)) return value.forEach((v, i) => checkJsonable(v, `${field}[${i}]`, depth + 1))
       for (const k of Object.keys(value)) checkJsonable(value[k], field ? `${field}.${k}` : k, depth + 1)
@@ -202,7 +204,17 @@ function createLoadTester(db) {
 /** The self-contained HTML report (inline SVG charts, no script, no CDN) of a run's results. */
 function renderLoadTestReportHtml(results) {
   if (results === null || typeof results !== 'object') throw invalidType('results', 'the results of runLoadTest')
+  checkDepth(results, 'results', MAX_RESULTS_DEPTH)
   return call(() => renderLoadTestReport(JSON.stringify(results)))
+}
+
+// Results are a few levels deep; the cap keeps JSON.stringify from overflowing the stack.
+const MAX_RESULTS_DEPTH = 32
+
+function checkDepth(value, field, max, depth = 0) {
+  if (value === null || typeof value !== 'object') return
+  if (depth >= max) throw outOfRange(field, `nested at most ${max} levels`)
+  for (const v of Object.values(value)) checkDepth(v, field, max, depth + 1)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -211,13 +223,14 @@ function renderLoadTestReportHtml(results) {
 
 const THRESHOLD = /^\s*(?:([a-z_]+)\.)?(p\(?(?:50|95|99)\)?|avg|mean|max|errorRate|rps|throughput)\s*(<=|>=|<|>|==)\s*(-?\d+(?:\.\d+)?)\s*(?:ms|%)?\s*$/
 
-function parseThreshold(text) {
+function parseThreshold(text, field = '--threshold') {
+  if (typeof text !== 'string') throw invalidType(field, 'a string such as p95<200')
   const m = THRESHOLD.exec(text)
   if (!m) {
-    throw outOfRange('--threshold', `METRIC<VALUE with METRIC one of p50, p95, p99, avg, max (ms), errorRate (%), rps, optionally OPERATION.METRIC; got ${JSON.stringify(text)}`)
+    throw outOfRange(field, `METRIC<VALUE with METRIC one of p50, p95, p99, avg, max (ms), errorRate (%), rps, optionally OPERATION.METRIC; got ${JSON.stringify(text.slice(0, 100))}`)
   }
   const metric = m[2].replace(/[()]/g, '').replace('mean', 'avg').replace('throughput', 'rps')
-  if (m[1] && metric === 'rps') throw outOfRange('--threshold', `rps applies to the whole run, not ${m[1]}`)
+  if (m[1] && metric === 'rps') throw outOfRange(field, `rps applies to the whole run, not ${m[1]}`)
   return { text: text.trim(), operation: m[1], metric, op: m[3], limit: Number(m[4]) }
 }
 
@@ -356,7 +369,7 @@ function parseBenchmarkArgs(argv) {
   }
   o.json = raw.json
   o.report = raw.report
-  o.thresholds = raw.threshold.map(parseThreshold)
+  o.thresholds = raw.threshold.map((t) => parseThreshold(t))
   o.settings = {}
   if (raw.url !== undefined) o.settings.url = raw.url
   if (raw['auth-token'] !== undefined) o.settings.authToken = raw['auth-token']
@@ -588,7 +601,11 @@ module.exports = {
   STRESS_TEST_CONFIGS,
   runBenchmarkCli,
   renderLoadTestReport: renderLoadTestReportHtml,
-  checkThresholds: (results, texts) => checkThresholds(results, texts.map(parseThreshold)),
+  checkThresholds: (results, thresholds) => {
+    if (results === null || typeof results !== 'object') throw invalidType('results', 'the results of runLoadTest')
+    if (!Array.isArray(thresholds)) throw invalidType('thresholds', 'an array of strings such as p95<200')
+    return checkThresholds(results, thresholds.map((t, i) => parseThreshold(t, `thresholds[${i}]`)))
+  },
 }
 
 // For lib/scale.js, out of the package's public surface (index.js spreads enumerable keys).

@@ -11,8 +11,11 @@ const MAX_DEPTH = 8
 function checkJsonable(value, field, depth = 0) {
   switch (typeof value) {
     case 'undefined':
-    case 'string':
     case 'boolean':
+      return
+    case 'string':
+      // JSON keeps a lone surrogate as an escape that no Rust string can hold.
+      if (!value.isWellFormed()) throw invalidType(field, 'well-formed text (it holds a lone UTF-16 surrogate)')
       return
     case 'number':
       if (!Number.isFinite(value)) throw outOfRange(field, 'a finite number')
@@ -25,7 +28,10 @@ function checkJsonable(value, field, depth = 0) {
         return
       }
       if (value instanceof Date || Buffer.isBuffer(value)) throw invalidType(field, 'a number, string, boolean, array or plain object')
-      for (const k of Object.keys(value)) checkJsonable(value[k], field ? `${field}.${k}` : k, depth + 1)
+      for (const k of Object.keys(value)) {
+        if (!k.isWellFormed()) throw invalidType(field, 'an object whose keys are well-formed text')
+        checkJsonable(value[k], field ? `${field}.${k}` : k, depth + 1)
+      }
       return
     default:
       throw invalidType(field, `a number, string, boolean, array or plain object, not ${typeof value}`)

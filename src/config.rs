@@ -134,14 +134,15 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    /// Returns the raw value and the name to blame if it is bad.
-    fn get(&self, key: &str) -> Option<(Raw, String)> {
+    /// Returns the raw value, the name to blame if it is bad, and whether it came from the
+    /// environment (where every value is text to parse; an override must have its JS type).
+    fn get(&self, key: &str) -> Option<(Raw, String, bool)> {
         if let Some((_, v)) = self.overrides.iter().find(|(k, _)| k == key) {
-            return Some((v.clone(), key.to_string()));
+            return Some((v.clone(), key.to_string(), false));
         }
         let var = SETTINGS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)?;
         match (self.env)(var) {
-            Some(s) if !s.trim().is_empty() => Some((Raw::Str(s.trim().to_string()), var.to_string())),
+            Some(s) if !s.trim().is_empty() => Some((Raw::Str(s.trim().to_string()), var.to_string(), true)),
             _ => None,
         }
     }
@@ -149,19 +150,19 @@ impl Source<'_> {
     fn string(&self, key: &str) -> Result<Option<(String, String)>> {
         match self.get(key) {
             None => Ok(None),
-            Some((Raw::Str(s), name)) => Ok(Some((s, name))),
-            Some((_, name)) => Err(Error::invalid_type(&name, "a string")),
+            Some((Raw::Str(s), name, _)) => Ok(Some((s, name))),
+            Some((_, name, _)) => Err(Error::invalid_type(&name, "a string")),
         }
     }
 
     fn number(&self, key: &str, min: f64, max: f64, integer: bool) -> Result<Option<f64>> {
-        let (raw, name) = match self.get(key) {
+        let (raw, name, from_env) = match self.get(key) {
             None => return Ok(None),
             Some(v) => v,
         };
         let n = match raw {
             Raw::Num(n) => n,
-            Raw::Str(s) => s
+            Raw::Str(s) if from_env => s
                 .parse::<f64>()
                 .map_err(|_| Error::config(&name, &format!("expected a number, got {:?}", truncate(&s))))?,
             _ => return Err(Error::invalid_type(&name, "a number")),
@@ -176,13 +177,13 @@ impl Source<'_> {
     fn boolean(&self, key: &str) -> Result<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
-            Some((Raw::Bool(b), _)) => Ok(Some(b)),
-            Some((Raw::Str(s), name)) => match s.to_ascii_lowercase().as_str() {
+            Some((Raw::Bool(b), _, _)) => Ok(Some(b)),
+            Some((Raw::Str(s), name, true)) => match s.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => Ok(Some(true)),
                 "false" | "0" | "no" | "off" => Ok(Some(false)),
                 _ => Err(Error::config(&name, &format!("expected true or false, got {:?}", truncate(&s)))),
             },
-            Some((_, name)) => Err(Error::invalid_type(&name, "a boolean")),
+            Some((_, name, _)) => Err(Error::invalid_type(&name, "a boolean")),
         }
     }
 }
@@ -328,6 +329,16 @@ mod tests {
         assert!(e.message.contains("maxConections"), "{e}");
         let e = resolve(None, &[("maxConnections".into(), Raw::Other("object"))], &env_of(&[])).unwrap_err();
         assert_eq!(e.code, "ERR_INVALID_ARG_TYPE");
+    }
+
+    #[test]
+    fn overrides_keep_their_js_type_where_the_environment_is_parsed() {
+        for (key, text) in [("maxConnections", "4"), ("readYourWrites", "true")] {
+            let e = resolve(None, &[(key.into(), Raw::Str(text.into()))], &env_of(&[])).unwrap_err();
+            assert!(e.code == "ERR_INVALID_ARG_TYPE" && e.message.contains(key), "{e}");
+        }
+        let c = resolve(None, &[], &env_of(&[("DB_MAX_CONNECTIONS", "4"), ("DB_READ_YOUR_WRITES", "false")])).unwrap();
+        assert!(c.max_connections == 4 && !c.read_your_writes, "{c:?}");
     }
 
     #[test]

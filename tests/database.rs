@@ -37,12 +37,12 @@ fn writes_group_commit_and_reads_follow() {
     assert_eq!(out.iter().filter(|o| o.get("$error").is_some()).count(), 1);
     assert_eq!(out[100]["$error"]["code"], "SQLITE_CONSTRAINT");
     let out = run(&db, vec![exec("SELECT count(*) AS c FROM t", vec![])]);
-    assert_eq!(out[0]["rows"][0]["c"], 100);
+    assert_eq!(out[0]["rows"][0][0], 100);
     // Cached, then invalidated by a write to the same table.
     let _ = run(&db, vec![exec("SELECT count(*) AS c FROM t", vec![])]);
     let _ = run(&db, vec![exec("DELETE FROM t WHERE v = ?", vec!["v0".into()])]);
     let out = run(&db, vec![exec("SELECT count(*) AS c FROM t", vec![])]);
-    assert_eq!(out[0]["rows"][0]["c"], 99);
+    assert_eq!(out[0]["rows"][0][0], 99);
     pingtopass_db_performance::runtime::handle().block_on(db.close());
 }
 
@@ -51,7 +51,7 @@ fn identical_misses_in_one_turn_run_once() {
     let db = open("dedupe");
     let _ = run(&db, vec![exec("CREATE TABLE t (x)", vec![])]);
     let out = run(&db, (0..50).map(|_| exec("SELECT count(*) AS c FROM t", vec![])).collect());
-    assert!(out.iter().all(|o| o["rows"][0]["c"] == 0));
+    assert!(out.iter().all(|o| o["rows"][0][0] == 0));
     let m = db.metrics();
     assert_eq!(m["cache"]["totalEntries"], 1);
     pingtopass_db_performance::runtime::handle().block_on(db.close());
@@ -77,7 +77,7 @@ fn concurrent_rust_submitters_share_turns() {
     });
     assert!(outcomes.iter().all(|o| !o.contains("$error")), "{:?}", outcomes.iter().find(|o| o.contains("$error")));
     let out = run(&db, vec![exec("SELECT count(*) AS c, count(DISTINCT v) AS d FROM t", vec![])]);
-    assert_eq!(out[0]["rows"][0]["c"], 300);
-    assert_eq!(out[0]["rows"][0]["d"], 300);
+    assert_eq!(out[0]["rows"][0][0], 300);
+    assert_eq!(out[0]["rows"][0][1], 300);
     rt.block_on(db.close());
 }

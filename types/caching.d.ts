@@ -184,7 +184,7 @@ export declare class CacheWarmer {
   warmPopularQuestions(examIds: number[], topUsers?: number): Promise<PopularQuestionsWarmingResult>
   warmProgressCaches(examIds: number[]): Promise<WarmingResult>
   scheduledWarming(): Promise<ScheduledWarmingResult>
-  /** Runs scheduledWarming every `intervalMs` (default hourly); never keeps Node alive. */
+  /** Runs scheduledWarming every `intervalMs` (default hourly; 1000 to 2**31-1, else RangeError); never keeps Node alive. */
   start(intervalMs?: number): void
   /** Stops the schedule. */
   cleanup(): void

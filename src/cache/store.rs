@@ -30,12 +30,18 @@ pub struct PerformanceCache {
     next_id: AtomicU64,
 }
 
+/// A finite, non-negative number of seconds as a Duration of at most `MAX_TTL`: seconds
+/// beyond what a Duration holds (1e308) are clamped too, where `from_secs_f64` would panic.
+pub fn clamped_ttl(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs).map_or(MAX_TTL, |d| d.min(MAX_TTL))
+}
+
 /// Checks a TTL given in seconds: None or 0 means the default, as in the original.
 pub fn ttl_from_secs(field: &str, secs: Option<f64>) -> Result<Option<Duration>> {
     match secs {
         None => Ok(None),
         Some(0.0) => Ok(None),
-        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s).min(MAX_TTL))),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(clamped_ttl(s))),
         Some(_) => Err(Error::out_of_range(field, "a finite number of seconds >= 0")),
     }
 }
@@ -297,5 +303,12 @@ mod tests {
         assert!(ttl_from_secs("ttl", Some(-1.0)).is_err());
         assert!(ttl_from_secs("ttl", Some(f64::NAN)).is_err());
         assert_eq!(ttl_from_secs("ttl", Some(0.0)).ok(), Some(None));
+    }
+
+    #[test]
+    fn ttls_beyond_a_duration_are_clamped_not_a_panic() {
+        assert_eq!(ttl_from_secs("ttl", Some(1e308)).ok(), Some(Some(MAX_TTL)));
+        assert_eq!(clamped_ttl(f64::MAX), MAX_TTL);
+        assert_eq!(clamped_ttl(1.5), Duration::from_millis(1500));
     }
 }

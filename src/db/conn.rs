@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 
 const MAX_CACHED_STATEMENTS: usize = 512;
@@ -34,6 +34,10 @@ pub struct Conn {
     pub hrana: bool,
     /// Set by a timeout or connection error: the next use reconnects first.
     broken: bool,
+    /// When the current job's request times out, counted from its submission (remote
+    /// databases): a job queued behind a frozen server fails at once instead of waiting
+    /// its own full timeout after the ones before it.
+    deadline: Option<Instant>,
     reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
     /// Bumped by any schema change: cached statements (and their column lists) are dropped.
     schema_epoch: Arc<AtomicU64>,
@@ -50,12 +54,22 @@ impl Conn {
     ) -> Result<Self> {
         let conn = reconnect()?;
         let seen_epoch = schema_epoch.load(Ordering::Acquire);
-        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, cell_types: CellTypes::Exact, hrana: false, broken: false, reconnect, schema_epoch, seen_epoch })
+        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, cell_types: CellTypes::Exact, hrana: false, broken: false, deadline: None, reconnect, schema_epoch, seen_epoch })
     }
 
     /// Awaits `fut` on the shared runtime, bounded by the request timeout.
     pub fn wait<T>(&self, fut: impl Future<Output = std::result::Result<T, libsql::Error>>) -> Result<T> {
-        wait_on(&self.rt, self.timeout, fut)
+        wait_on(&self.rt, self.limit(), fut)
+    }
+
+    /// Bounds the calls of the job now running by `deadline` too (the pool clears it after the job).
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
+    fn limit(&self) -> Limit {
+        let left = self.deadline.map_or(self.timeout, |d| self.timeout.min(d.saturating_duration_since(Instant::now())));
+        Limit { left, timeout: self.timeout }
     }
 
     fn heal(&mut self) -> Result<()> {
@@ -70,10 +84,28 @@ impl Conn {
     /// After an error the connection may hold a half-run statement or an open transaction
     /// (a libsql bug keeps SQLITE_BUSY statements "in progress"): drop cached statements of
     /// this SQL and mark the link for reconnection when the error came from the transport.
-    fn after_error(&mut self, sql: &str, err: &Error) {
+    /// Returns the error to report (see `refused_write`).
+    fn after_error(&mut self, sql: &str, err: Error) -> Error {
         self.stmts.remove(sql);
-        if matches!(err.code.as_str(), "ERR_TIMEOUT" | "ERR_CONNECTION") {
+        // A refused request (auth, permission) ends the server's stream too: its baton is void.
+        if matches!(err.code.as_str(), "ERR_TIMEOUT" | "ERR_CONNECTION" | "ERR_AUTH" | "ERR_PERMISSION") {
             self.broken = true;
+        }
+        if self.hrana && err.code == "ERR_CONNECTION" && err.message.starts_with("cursor error") {
+            return self.refused_write().unwrap_or(err);
+        }
+        err
+    }
+
+    /// sqld answers a write it refuses for lack of permission with 403 on its pipeline
+    /// endpoint, but by closing the connection on its cursor endpoint (which statements
+    /// returning rows use), which looks like a network failure. After such a failure, a
+    /// write that changes nothing, sent on a fresh stream, tells the two apart.
+    fn refused_write(&self) -> Option<Error> {
+        let probe = (self.reconnect)().ok()?;
+        match self.wait(async move { probe.execute("DELETE FROM sqlite_schema WHERE 0", ()).await }) {
+            Err(e) if e.code == "ERR_PERMISSION" => Some(e),
+            _ => None,
         }
     }
 
@@ -117,11 +149,15 @@ impl Conn {
     /// Runs one statement and writes its ResultSet JSON.
     pub fn run_json(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
         self.heal()?;
-        let r = self.run_json_inner(sql, info, params);
-        if let Err(e) = &r {
-            self.after_error(sql, e);
+        let again = self.may_retry().then(|| params.clone());
+        let mut r = self.run_json_inner(sql, info, params);
+        if let (Err(e), Some(p)) = (&r, again) {
+            if stream_lost(e) {
+                self.renew()?;
+                r = self.run_json_inner(sql, info, p);
+            }
         }
-        r
+        r.map_err(|e| self.after_error(sql, e))
     }
 
     fn run_json_inner(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
@@ -131,8 +167,8 @@ impl Conn {
         let (stmt, columns) = (&prepared.stmt, &prepared.columns);
         let mut w = ResultWriter::new(columns, int_mode);
         let n = columns.len() as i32;
-        let (timeout, hrana, conn) = (self.timeout, self.hrana, &self.conn);
-        let outcome: Result<()> = wait_on(&self.rt, timeout, async {
+        let (limit, hrana, conn) = (self.limit(), self.hrana, &self.conn);
+        let outcome: Result<()> = wait_on(&self.rt, limit, async {
             // Over Hrana only `execute` reports the last insert rowid (a query's cursor drops
             // it), so a write without result columns is executed rather than queried; through
             // the connection, because a prepared Hrana statement fixes at prepare time whether
@@ -171,9 +207,22 @@ impl Conn {
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         self.heal()?;
-        let (rt, timeout) = (self.rt.clone(), self.timeout);
+        let again = self.may_retry().then(|| params.clone());
+        let r = self.query_map_once(sql, params, &mut f);
+        let r = match (r, again) {
+            (Err(e), Some(p)) if stream_lost(&e) => {
+                self.renew()?;
+                self.query_map_once(sql, p, &mut f)
+            }
+            (r, _) => r,
+        };
+        r.map_err(|e| self.after_error(sql, e))
+    }
+
+    fn query_map_once<T>(&mut self, sql: &str, params: Vec<Value>, f: &mut impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+        let (rt, limit) = (self.rt.clone(), self.limit());
         let stmt = &self.statement(sql)?.stmt;
-        let r: Result<Result<Vec<T>>> = wait_on(&rt, timeout, async {
+        let r: Result<Result<Vec<T>>> = wait_on(&rt, limit, async {
             let mut out = Vec::new();
             let mut rows = stmt.query(Params::Positional(params)).await?;
             while let Some(row) = rows.next().await? {
@@ -185,11 +234,7 @@ impl Conn {
             Ok(Ok(out))
         });
         stmt.reset();
-        let r = r.and_then(|x| x);
-        if let Err(e) = &r {
-            self.after_error(sql, e);
-        }
-        r
+        r.and_then(|x| x)
     }
 
     /// Runs a statement for its effect; returns rows changed.
@@ -201,13 +246,31 @@ impl Conn {
     /// Runs SQL text that may hold several statements and no parameters (DDL, PRAGMAs).
     pub fn exec_script(&mut self, sql: &str) -> Result<()> {
         self.heal()?;
+        let retry = self.may_retry();
+        let mut r = self.exec_script_once(sql);
+        if retry && r.as_ref().is_err_and(stream_lost) {
+            self.renew()?;
+            r = self.exec_script_once(sql);
+        }
+        r.map_err(|e| self.after_error(sql, e))
+    }
+
+    fn exec_script_once(&self, sql: &str) -> Result<()> {
         let conn = self.conn.clone();
         let owned = sql.to_string();
-        let r = self.wait(async move { conn.execute_batch(&owned).await.map(|_| ()) });
-        if let Err(e) = &r {
-            self.after_error(sql, e);
-        }
-        r
+        self.wait(async move { conn.execute_batch(&owned).await.map(|_| ()) })
+    }
+
+    /// sqld drops a stream left idle past its expiry (about 10 s) and refuses the next
+    /// request on it without running it: a fresh stream may run that request once, unless
+    /// a transaction was open on the lost stream (its earlier statements are gone).
+    fn may_retry(&self) -> bool {
+        self.hrana && self.conn.is_autocommit()
+    }
+
+    fn renew(&mut self) -> Result<()> {
+        self.broken = true;
+        self.heal()
     }
 
     pub fn last_insert_rowid(&self) -> i64 {
@@ -234,15 +297,29 @@ impl Conn {
     }
 }
 
-fn wait_on<T>(
-    rt: &Handle,
+/// The time a call may take (`left`) and the configured request timeout the error quotes.
+#[derive(Clone, Copy)]
+struct Limit {
+    left: Duration,
     timeout: Duration,
-    fut: impl Future<Output = std::result::Result<T, libsql::Error>>,
-) -> Result<T> {
-    match rt.block_on(async move { tokio::time::timeout(timeout, fut).await }) {
-        Ok(r) => r.map_err(Error::from),
-        Err(_) => Err(Error::timeout("the database", timeout.as_millis() as u64)),
+}
+
+fn wait_on<T>(rt: &Handle, limit: Limit, fut: impl Future<Output = std::result::Result<T, libsql::Error>>) -> Result<T> {
+    let expired = || Error::timeout("the database", limit.timeout.as_millis() as u64);
+    // Never polled once the time is up: a first poll could already send a write.
+    if limit.left.is_zero() {
+        return Err(expired());
     }
+    match rt.block_on(async move { tokio::time::timeout(limit.left, fut).await }) {
+        Ok(r) => r.map_err(Error::from),
+        Err(_) => Err(expired()),
+    }
+}
+
+/// The server refused a request on a stream it no longer knows (expired, or closed after an
+/// error): the request itself never ran.
+fn stream_lost(e: &Error) -> bool {
+    e.message.contains("STREAM_EXPIRED") || e.message.contains("invalid baton")
 }
 
 /// Named statements bind by name: remote servers (Hrana) match named arguments by name only.

@@ -515,6 +515,13 @@ impl Collector {
         self.slots.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
+    /// Answers every slot no job has answered yet with `s`.
+    pub fn fill_unanswered(&self, s: &str) {
+        for slot in self.slots.lock().unwrap_or_else(|p| p.into_inner()).iter_mut().filter(|x| x.is_none()) {
+            *slot = Some(s.to_string());
+        }
+    }
+
     pub fn into_outcomes(self: Arc<Self>) -> Vec<String> {
         let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
         slots.into_iter().map(|s| s.unwrap_or_else(unanswered)).collect()

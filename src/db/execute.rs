@@ -14,6 +14,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
+/// How long past a remote request's deadline its caller waits for the job's own answer.
+const DEADLINE_GRACE: Duration = Duration::from_millis(200);
+
 pub enum Request {
     Execute { stmt: RawStatement, cache: bool, ttl: Option<Duration> },
     Batch(Vec<RawStatement>),
@@ -98,6 +101,7 @@ impl Database {
     }
 
     async fn run_collect(self: &Arc<Self>, requests: Vec<Request>) -> Arc<Collector> {
+        let submitted = Instant::now();
         let out = Collector::new(requests.len());
         let ready = match self.ready().await {
             Ok(r) => r,
@@ -171,6 +175,9 @@ impl Database {
             }
         }
 
+        // A remote request times out counted from its submission, not from when its
+        // connection gets to it (a local file has no server to freeze).
+        let deadline = (!ready.is_local()).then(|| submitted + Duration::from_millis(self.cfg.request_timeout_ms));
         let mut waits = Vec::new();
         let readers = ready.pool.reader_count().max(1);
         let per = reads.len().div_ceil(readers).max(1);
@@ -180,6 +187,7 @@ impl Database {
             let (tx, rx) = oneshot::channel::<()>();
             let (db, r, o) = (self.clone(), ready.clone(), out.clone());
             let sent = ready.pool.read(Box::new(move |conn| {
+                conn.set_deadline(deadline);
                 for item in chunk {
                     let t = Instant::now();
                     match item.work {
@@ -213,6 +221,7 @@ impl Database {
             let (tx, rx) = oneshot::channel::<()>();
             let (db, r, o) = (self.clone(), ready.clone(), out.clone());
             if ready.pool.write(Box::new(move |conn| {
+                conn.set_deadline(deadline);
                 run_writes(&db, &r, conn, writes, &o);
                 let _ = tx.send(());
             }))
@@ -222,7 +231,20 @@ impl Database {
             }
         }
         for w in waits {
-            let _ = w.await;
+            let answered = match deadline {
+                // The job itself gives up at the deadline; the grace lets it say so first.
+                Some(d) => tokio::time::timeout_at((d + DEADLINE_GRACE).into(), w).await.is_ok(),
+                None => {
+                    let _ = w.await;
+                    true
+                }
+            };
+            if !answered {
+                // Still queued behind a transaction holding the connection: it fails at once
+                // when it gets to run, so this answer stands.
+                out.fill_unanswered(&self.scrub(Error::timeout("the database", self.cfg.request_timeout_ms)).to_json());
+                break;
+            }
         }
         for (slot, first) in duplicates {
             out.copy(first, slot);

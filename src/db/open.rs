@@ -117,8 +117,9 @@ pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize, sche
         }
         (Backend::Remote { .. }, _) => conn.hrana = true,
     }
-    // Not on a replica: it forwards PRAGMAs that set values to its primary, which refuses them.
-    if matches!(opened.backend, Backend::Local { .. }) {
+    // Not on a replica: it forwards these PRAGMAs to its primary, which refuses them
+    // ("unsupported statement") and so failed every replica's ready().
+    if local {
         conn.exec_script(LOCAL_PRAGMAS)?;
         // Reads through the memory map skip a pread and a copy per page; an encrypted file
         // must be decrypted page by page, which SQLite3 Multiple Ciphers does only without it.

@@ -49,6 +49,7 @@ impl Pool {
                         // A panicking job must not take the connection's thread down with it:
                         // its caller gets an error through its dropped reply channel.
                         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut conn)));
+                        conn.set_deadline(None);
                         conn.ensure_autocommit();
                         b.store(false, Ordering::Relaxed);
                         q.fetch_sub(1, Ordering::Relaxed);

@@ -293,6 +293,10 @@ impl NativeDistributedCache {
             o.local_max_size = count("localMaxSize", n, store::MAX_ENTRIES)?;
         }
         if let Some(t) = ttl("localTtlSeconds", local_ttl_seconds)? {
+            // A TTL that rounds to zero would be refused by the local cache under its own field name.
+            if t.is_zero() {
+                return Err(to_napi(Error::out_of_range("localTtlSeconds", "a number of seconds > 0")));
+            }
             o.local_ttl = t;
         }
         if let Some(ms) = command_timeout_ms {

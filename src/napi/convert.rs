@@ -57,8 +57,22 @@ pub fn string(env: sys::napi_env, v: sys::napi_value, field: &str) -> Result<Str
         field,
     )?;
     unsafe { buf.set_len(written) };
-    // N-API replaces lone surrogates with U+FFFD, so this is valid UTF-8.
+    // N-API writes a lone surrogate as U+FFFD: only text holding U+FFFD is read again as
+    // UTF-16, to refuse it rather than store a character the caller never sent.
+    if buf.windows(3).any(|w| w == "\u{FFFD}".as_bytes()) && has_lone_surrogate(env, v, field)? {
+        return Err(Error::invalid_type(field, "well-formed text (it holds a lone UTF-16 surrogate, which cannot be stored)"));
+    }
     String::from_utf8(buf).map_err(|_| Error::invalid_type(field, "a valid string"))
+}
+
+fn has_lone_surrogate(env: sys::napi_env, v: sys::napi_value, field: &str) -> Result<bool> {
+    let mut len = 0usize;
+    check(unsafe { sys::napi_get_value_string_utf16(env, v, ptr::null_mut(), 0, &mut len) }, field)?;
+    let mut units: Vec<u16> = Vec::with_capacity(len + 1);
+    let mut written = 0usize;
+    check(unsafe { sys::napi_get_value_string_utf16(env, v, units.as_mut_ptr(), len + 1, &mut written) }, field)?;
+    unsafe { units.set_len(written) };
+    Ok(char::decode_utf16(units).any(|c| c.is_err()))
 }
 
 fn number(env: sys::napi_env, v: sys::napi_value) -> Result<f64> {
@@ -159,9 +173,22 @@ fn element(env: sys::napi_env, v: sys::napi_value, i: u32) -> Result<sys::napi_v
     Ok(e)
 }
 
+/// Own enumerable string keys: an inherited one (a polluted `Object.prototype`) is never read.
 fn own_keys(env: sys::napi_env, v: sys::napi_value) -> Result<Vec<(String, sys::napi_value)>> {
     let mut keys = ptr::null_mut();
-    check(unsafe { sys::napi_get_property_names(env, v, &mut keys) }, "object")?;
+    check(
+        unsafe {
+            sys::napi_get_all_property_names(
+                env,
+                v,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut keys,
+            )
+        },
+        "object",
+    )?;
     let n = array_len(env, keys)?;
     let mut out = Vec::with_capacity(n as usize);
     for i in 0..n {
@@ -199,12 +226,16 @@ pub fn params(env: sys::napi_env, v: sys::napi_value) -> Result<RawParams> {
     }
 }
 
-pub fn statement(env: sys::napi_env, sql: sys::napi_value, args: sys::napi_value) -> Result<RawStatement> {
-    let sql = string(env, sql, "sql")?;
+fn sql_text(env: sys::napi_env, v: sys::napi_value, field: &str) -> Result<Arc<str>> {
+    let sql = string(env, v, field)?;
     if sql.trim().is_empty() {
-        return Err(Error::out_of_range("sql", "a non-empty SQL statement"));
+        return Err(Error::out_of_range(field, "a non-empty SQL statement"));
     }
-    Ok(RawStatement { sql: Arc::from(sql), params: params(env, args)? })
+    Ok(Arc::from(sql))
+}
+
+pub fn statement(env: sys::napi_env, sql: sys::napi_value, args: sys::napi_value) -> Result<RawStatement> {
+    Ok(RawStatement { sql: sql_text(env, sql, "sql")?, params: params(env, args)? })
 }
 
 /// `batch()` input: strings, or `{sql, args}` objects as @libsql/client takes them.
@@ -219,16 +250,16 @@ pub fn statements(env: sys::napi_env, v: sys::napi_value) -> Result<Vec<RawState
         let field = format!("statements[{i}]");
         match type_of(env, e)? {
             sys::ValueType::napi_string => {
-                out.push(RawStatement { sql: Arc::from(string(env, e, &field)?), params: RawParams::None })
+                out.push(RawStatement { sql: sql_text(env, e, &field)?, params: RawParams::None })
             }
             sys::ValueType::napi_object => {
                 let mut sql = ptr::null_mut();
                 let mut args = ptr::null_mut();
                 check(unsafe { sys::napi_get_named_property(env, e, c"sql".as_ptr(), &mut sql) }, &field)?;
                 check(unsafe { sys::napi_get_named_property(env, e, c"args".as_ptr(), &mut args) }, &field)?;
-                let s = string(env, sql, &format!("{field}.sql"))?;
+                let s = sql_text(env, sql, &format!("{field}.sql"))?;
                 let p = params(env, args).map_err(|e| Error { message: format!("{field}.{}", e.message), ..e })?;
-                out.push(RawStatement { sql: Arc::from(s), params: p });
+                out.push(RawStatement { sql: s, params: p });
             }
             t => return Err(Error::invalid_type(&field, &format!("a string or {{sql, args}}, not {}", type_name(t)))),
         }

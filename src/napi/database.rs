@@ -69,7 +69,7 @@ impl NativeDatabase {
         let stmt = convert::statement(env.raw(), raw(&sql), raw(&params)).map_err(to_napi)?;
         let ttl = match ttl {
             None => None,
-            Some(t) if t.is_finite() && t >= 0.0 => Some(Duration::from_secs_f64(t)),
+            Some(t) if t.is_finite() && t >= 0.0 => Some(crate::cache::store::clamped_ttl(t)),
             Some(_) => return Err(to_napi(Error::out_of_range("options.ttl", "a number of seconds >= 0"))),
         };
         let request = if cache && ttl != Some(Duration::ZERO) {

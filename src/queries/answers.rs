@@ -172,9 +172,13 @@ pub fn record_answers_batch(args: &Json) -> Result<Call> {
     })
 }
 
+/// Puts the answer's index in front: `answers[2].userId must be...` for a field's refusal,
+/// `answers[2]: <what failed>` for a failure while writing it (a server, a constraint).
 fn prefix(e: Error, i: usize) -> Error {
     if e.message.starts_with("answers[") {
         e
+    } else if e.kind == Kind::Other {
+        Error { message: format!("answers[{i}]: {}", e.message), ..e }
     } else {
         Error { message: format!("answers[{i}].{}", e.message), ..e }
     }
