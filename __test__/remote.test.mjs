@@ -31,6 +31,10 @@ describe('remote sqld', () => {
     assert.equal(ins.rowsAffected, 1)
     const [row] = (await db.execute('SELECT id FROM notes WHERE body = ?', ['hello'], { cache: false })).rows
     assert.equal(ins.lastInsertRowid, BigInt(row.id), 'lastInsertRowid is the new row id, as @libsql/client gives it')
+    // A cursor (RETURNING) reports no rowid over Hrana: unknown, never an earlier statement's.
+    const ret = await db.execute('INSERT INTO notes (body) VALUES (?) RETURNING id', ['returning'])
+    assert.equal(ret.lastInsertRowid, undefined)
+    await db.execute('DELETE FROM notes WHERE id = ?', [ret.rows[0].id])
     await db.batch([
       { sql: 'INSERT INTO notes (body) VALUES (?)', args: ['a'] },
       { sql: 'INSERT INTO notes (body) VALUES (:b)', args: { b: 'b' } },

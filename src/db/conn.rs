@@ -161,7 +161,9 @@ impl Conn {
     }
 
     fn run_json_inner(&mut self, sql: &str, info: &StatementInfo, params: Vec<Value>) -> Result<String> {
-        let (int_mode, how) = (self.int_mode, self.cell_types);
+        // A replica serves reads from its own file, where the column type is exact.
+        let how = if info.is_read() { CellTypes::Exact } else { self.cell_types };
+        let int_mode = self.int_mode;
         self.prepare_cached(sql)?;
         let prepared = self.cached(sql)?;
         let (stmt, columns) = (&prepared.stmt, &prepared.columns);
@@ -194,7 +196,10 @@ impl Conn {
         let (affected, rowid) = if info.is_read() {
             (0, None)
         } else {
-            (self.conn.changes(), info.inserts.then(|| self.conn.last_insert_rowid()))
+            // A RETURNING write over Hrana went through a cursor, which reports no rowid: the
+            // connection's is a leftover of an earlier statement.
+            let known = info.inserts && !(self.hrana && n > 0);
+            (self.conn.changes(), known.then(|| self.conn.last_insert_rowid()))
         };
         Ok(w.finish(affected, rowid))
     }
