@@ -35,7 +35,7 @@ fn encrypted_file_needs_its_key() {
     assert!(!bytes.windows(20).any(|w| w == b"plaintext-marker-xyz"), "the file must not hold plaintext");
 
     let again = open(&path, Some("correct horse battery staple"));
-    assert_eq!(run(&again, "SELECT v FROM s")["rows"][0]["v"], "plaintext-marker-xyz");
+    assert_eq!(run(&again, "SELECT v FROM s")["rows"][0][0], "plaintext-marker-xyz");
     rt.block_on(again.close());
 
     for key in [Some("wrong key"), None] {
