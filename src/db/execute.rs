@@ -113,6 +113,59 @@ impl Database {
                 return out;
             }
         };
+        let turn = self.plan(&ready, requests, &out);
+        // A remote request times out counted from its submission, not from when its
+        // connection gets to it (a local file has no server to freeze).
+        let deadline = (!ready.is_local()).then(|| submitted + Duration::from_millis(self.cfg.request_timeout_ms));
+        let mut waits = Vec::new();
+        self.start_jobs(&ready, turn.reads, turn.writes, &out, deadline, &mut || {
+            let (tx, rx) = oneshot::channel::<()>();
+            waits.push(rx);
+            Box::new(tx)
+        });
+        for w in waits {
+            let answered = match deadline {
+                // The job itself gives up at the deadline; the grace lets it say so first.
+                Some(d) => tokio::time::timeout_at((d + DEADLINE_GRACE).into(), w).await.is_ok(),
+                None => {
+                    let _ = w.await;
+                    true
+                }
+            };
+            if !answered {
+                // Still queued behind a transaction holding the connection: it fails at once
+                // when it gets to run, so this answer stands.
+                out.fill_unanswered(&self.scrub(Error::timeout("the database", self.cfg.request_timeout_ms)).to_json());
+                break;
+            }
+        }
+        for (slot, first) in turn.duplicates {
+            out.copy(first, slot);
+        }
+        self.record(turn.started, out.len() as u64);
+        out
+    }
+
+    /// Runs one turn's requests on a local file without a stop on the async runtime:
+    /// the connection thread that finishes last calls `done` with the JSON array of
+    /// outcomes (or this thread, when the cache answered everything). A lone awaited call
+    /// thus wakes two threads instead of four.
+    pub fn run_local(self: &Arc<Self>, ready: &Arc<Ready>, requests: Vec<Request>, done: Box<dyn FnOnce(String) + Send>) {
+        let out = Collector::new(requests.len());
+        let turn = self.plan(ready, requests, &out);
+        let finish = Arc::new(Finish {
+            db: self.clone(),
+            out: out.clone(),
+            duplicates: turn.duplicates,
+            started: turn.started,
+            done: std::sync::Mutex::new(Some(done)),
+        });
+        self.start_jobs(ready, turn.reads, turn.writes, &out, None, &mut || Box::new(finish.clone()));
+    }
+
+    /// Sorts one turn's requests into reads and writes, answering from the cache and
+    /// refusing bad statements on the way.
+    fn plan(self: &Arc<Self>, ready: &Arc<Ready>, requests: Vec<Request>, out: &Arc<Collector>) -> Turn {
         let started = Instant::now();
         let mut reads = Vec::new();
         let mut writes = Vec::new();
@@ -175,18 +228,28 @@ impl Database {
             }
         }
 
-        // A remote request times out counted from its submission, not from when its
-        // connection gets to it (a local file has no server to freeze).
-        let deadline = (!ready.is_local()).then(|| submitted + Duration::from_millis(self.cfg.request_timeout_ms));
-        let mut waits = Vec::new();
+        Turn { reads, writes, duplicates, started }
+    }
+
+    /// Hands the reads (spread over the readers) and the writes (one group commit) to the
+    /// connection threads. Each job holds a token from `token` and drops it when done.
+    fn start_jobs(
+        self: &Arc<Self>,
+        ready: &Arc<Ready>,
+        reads: Vec<ReadItem>,
+        writes: Vec<(usize, WriteItem)>,
+        out: &Arc<Collector>,
+        deadline: Option<Instant>,
+        token: &mut dyn FnMut() -> Box<dyn Send>,
+    ) {
         let readers = ready.pool.reader_count().max(1);
         let per = reads.len().div_ceil(readers).max(1);
         let mut reads = reads.into_iter().peekable();
         while reads.peek().is_some() {
             let chunk: Vec<ReadItem> = reads.by_ref().take(per).collect();
-            let (tx, rx) = oneshot::channel::<()>();
-            let (db, r, o) = (self.clone(), ready.clone(), out.clone());
-            let sent = ready.pool.read(Box::new(move |conn| {
+            let (db, r, o, done) = (self.clone(), ready.clone(), out.clone(), token());
+            // A refused job (the pool closed) drops its token unanswered, like a finished one.
+            let _ = ready.pool.read(Box::new(move |conn| {
                 conn.set_deadline(deadline);
                 for item in chunk {
                     let t = Instant::now();
@@ -211,48 +274,49 @@ impl Database {
                         }
                     }
                 }
-                let _ = tx.send(());
+                drop(done);
             }));
-            if sent.is_ok() {
-                waits.push(rx);
-            }
         }
         if !writes.is_empty() {
-            let (tx, rx) = oneshot::channel::<()>();
-            let (db, r, o) = (self.clone(), ready.clone(), out.clone());
-            if ready.pool.write(Box::new(move |conn| {
+            let (db, r, o, done) = (self.clone(), ready.clone(), out.clone(), token());
+            let _ = ready.pool.write(Box::new(move |conn| {
                 conn.set_deadline(deadline);
                 run_writes(&db, &r, conn, writes, &o);
-                let _ = tx.send(());
-            }))
-            .is_ok()
-            {
-                waits.push(rx);
-            }
+                drop(done);
+            }));
         }
-        for w in waits {
-            let answered = match deadline {
-                // The job itself gives up at the deadline; the grace lets it say so first.
-                Some(d) => tokio::time::timeout_at((d + DEADLINE_GRACE).into(), w).await.is_ok(),
-                None => {
-                    let _ = w.await;
-                    true
-                }
-            };
-            if !answered {
-                // Still queued behind a transaction holding the connection: it fails at once
-                // when it gets to run, so this answer stands.
-                out.fill_unanswered(&self.scrub(Error::timeout("the database", self.cfg.request_timeout_ms)).to_json());
-                break;
-            }
-        }
-        for (slot, first) in duplicates {
-            out.copy(first, slot);
-        }
-        self.record(started, out.len() as u64);
-        out
     }
 }
+
+/// What the classification of a turn leaves for the connection threads.
+struct Turn {
+    reads: Vec<ReadItem>,
+    writes: Vec<(usize, WriteItem)>,
+    duplicates: Vec<(usize, usize)>,
+    started: Instant,
+}
+
+/// Completes a `run_local` turn when the last job holding it lets go.
+struct Finish {
+    db: Arc<Database>,
+    out: Arc<Collector>,
+    duplicates: Vec<(usize, usize)>,
+    started: Instant,
+    done: std::sync::Mutex<Option<Box<dyn FnOnce(String) + Send>>>,
+}
+
+impl Drop for Finish {
+    fn drop(&mut self) {
+        for &(slot, first) in &self.duplicates {
+            self.out.copy(first, slot);
+        }
+        self.db.record(self.started, self.out.len() as u64);
+        if let Some(done) = self.done.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            done(self.out.clone().into_json());
+        }
+    }
+}
+
 
 /// Runs a call, turning a panic into its own error: the other requests of the turn, and the
 /// connection's thread, carry on.

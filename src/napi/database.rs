@@ -107,11 +107,21 @@ impl NativeDatabase {
     }
 
     /// Runs everything submitted since the last flush; resolves to a JSON array of outcomes.
-    #[napi(catch_unwind)]
-    pub fn flush<'env>(&mut self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {
+    /// On a ready local file the connection threads settle the promise themselves; until
+    /// then, and for servers (whose requests wait on timers), the async runtime runs the turn.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn flush<'env>(&mut self, env: &'env Env) -> napi::Result<Object<'env>> {
         let requests = std::mem::take(&mut self.pending);
         let db = self.db.clone();
-        env.spawn_future(async move { Ok(db.run(requests).await) })
+        let (deferred, promise) = env.create_deferred()?;
+        let settle = move |json: String| deferred.resolve(move |_| Ok(json));
+        match db.try_ready().filter(|r| r.is_local()) {
+            Some(ready) => db.run_local(&ready, requests, Box::new(settle)),
+            None => {
+                crate::runtime::handle().spawn(async move { settle(db.run(requests).await) });
+            }
+        }
+        Ok(promise)
     }
 
     #[napi(catch_unwind)]
