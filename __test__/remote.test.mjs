@@ -99,6 +99,15 @@ describe('embedded replica', () => {
     await db.cleanup()
   })
 
+  test('a statement run again with other parameters returns their rows', async () => {
+    const db = remote(server.tokens.rw, { replicaPath: join(dir, 'replica-rebind.db'), syncInterval: 1, maxConnections: 1 })
+    const ids = (await db.execute('SELECT id FROM notes ORDER BY id LIMIT 3', [], { cache: false })).rows.map((r) => r.id)
+    for (const sql of ['SELECT id FROM notes WHERE id = ?', 'SELECT id FROM notes WHERE id = ?1']) {
+      for (const id of ids) assert.deepEqual((await db.execute(sql, [id], { cache: false })).rows, [{ id }], sql)
+    }
+    await db.cleanup()
+  })
+
   test('forwards numbered parameters, RETURNING rows with NULLs and the optimized writes', async () => {
     const primary = remote(server.tokens.rw)
     await applySchema(primary)

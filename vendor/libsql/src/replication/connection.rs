@@ -763,7 +763,14 @@ impl Stmt for RemoteStatement {
         ))
     }
 
-    fn reset(&self) {}
+    // PATCHED (pingtopass): reset the local statement too. Upstream left this empty, so a
+    // prepared statement reused on an embedded replica kept its first bindings (SQLite
+    // refuses to rebind a statement that was not reset) and returned the first call's rows.
+    fn reset(&self) {
+        if let Some(stmt) = &self.local_statement {
+            stmt.reset();
+        }
+    }
 
     fn parameter_count(&self) -> usize {
         if let Some(stmt) = self.local_statement.as_ref() {
