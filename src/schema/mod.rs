@@ -87,11 +87,11 @@ const DROP_HELPERS: &str = "DROP VIEW IF EXISTS _seed_cfg;\nDROP TABLE IF EXISTS
 fn seed_in_transaction(conn: &mut Conn, scale: f64, now: i64) -> Result<()> {
     conn.exec_script("BEGIN")?;
     let script = match conn.exec_script(&format!("CREATE TEMP TABLE {PARAMS}")) {
-        Ok(()) => in_temp(),
+        Ok(()) => in_temp()?,
         // sqld refuses the statement before SQLite sees it: the transaction stays open.
         Err(e) if temp_refused(&e) => {
             conn.exec_script(&format!("CREATE TABLE {PARAMS}"))?;
-            in_main()
+            in_main()?
         }
         Err(e) => return Err(e),
     };
@@ -105,32 +105,32 @@ fn temp_refused(e: &Error) -> bool {
 }
 
 /// seed.sql after its BEGIN (the caller has opened the transaction and filled seed_params).
-fn body() -> &'static str {
-    SEED.split_once("\nBEGIN;\n").expect("seed.sql opens its transaction with BEGIN;").1
+fn body() -> Result<&'static str> {
+    SEED.split_once("\nBEGIN;\n").map(|(_, b)| b).ok_or_else(|| Error::internal("seed.sql does not open its transaction with BEGIN;"))
 }
 
 /// Inserts `drops` right before the final COMMIT.
-fn before_commit(sql: &str, drops: &str) -> String {
-    let commit = sql.rfind("COMMIT;").expect("seed.sql ends with COMMIT");
-    format!("{}{drops}{}", &sql[..commit], &sql[commit..])
+fn before_commit(sql: &str, drops: &str) -> Result<String> {
+    let commit = sql.rfind("COMMIT;").ok_or_else(|| Error::internal("seed.sql does not end with COMMIT;"))?;
+    Ok(format!("{}{drops}{}", &sql[..commit], &sql[commit..]))
 }
 
 /// The TEMP helpers stay on the connection (emptied); seed_params goes, so the next seed on
 /// this connection creates it afresh.
-fn in_temp() -> String {
-    before_commit(body(), DROP_PARAMS)
+fn in_temp() -> Result<String> {
+    before_commit(body()?, DROP_PARAMS)
 }
 
 /// Every helper in the main schema, each dropped again before the final COMMIT.
-fn in_main() -> String {
-    before_commit(&body().replace("CREATE TEMP ", "CREATE "), &format!("{DROP_HELPERS}{DROP_PARAMS}"))
+fn in_main() -> Result<String> {
+    before_commit(&body()?.replace("CREATE TEMP ", "CREATE "), &format!("{DROP_HELPERS}{DROP_PARAMS}"))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_main_schema_seed_creates_no_temp_object_and_drops_each_helper_and_seed_params() {
-        let sql = format!("CREATE TABLE IF NOT EXISTS {}\n{}", super::PARAMS, super::in_main());
+        let sql = format!("CREATE TABLE IF NOT EXISTS {}\n{}", super::PARAMS, super::in_main().expect("the embedded seed.sql splits"));
         assert!(!sql.to_ascii_uppercase().contains("CREATE TEMP"));
         for line in sql.lines().filter(|l| l.starts_with("CREATE ")) {
             let name = line.split_whitespace().nth(5).expect("CREATE kind IF NOT EXISTS name");
@@ -138,7 +138,7 @@ mod tests {
             assert!(sql.contains(&format!("DROP VIEW IF EXISTS {name};")) || sql.contains(&format!("DROP TABLE IF EXISTS {name};")), "{name}");
         }
         assert!(sql.trim_end().ends_with("COMMIT;"));
-        assert!(!super::in_main().contains("BEGIN;"), "the caller opens the transaction");
+        assert!(!super::in_main().expect("the embedded seed.sql splits").contains("BEGIN;"), "the caller opens the transaction");
     }
 
     #[test]
