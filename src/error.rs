@@ -102,6 +102,8 @@ fn classify_remote(message: String) -> Error {
     // users.auth_token"); it goes first so that a column name is not taken for an auth failure.
     let code = if lower.contains("constraint failed") {
         "SQLITE_CONSTRAINT"
+    } else if lower.contains("database is locked") || lower.contains("sqlite_busy") {
+        "SQLITE_BUSY"
     } else if lower.contains("401") || lower.contains("unauthorized") || lower.contains("authentication")
         || lower.contains("auth") && (lower.contains("jwt") || lower.contains("token"))
     {
@@ -170,6 +172,7 @@ mod tests {
         assert_eq!(code("api error: `SQLite error: NOT NULL constraint failed: users.auth_token`"), "SQLITE_CONSTRAINT");
         assert_eq!(code("api error: `SQLite error: no such table: nope`"), "SQLITE_ERROR");
         assert_eq!(code("unsupported statement"), "SQLITE_ERROR");
+        assert_eq!(code("replication: api error: `SQLite error: database is locked`"), "SQLITE_BUSY");
         assert_eq!(code("error sending request for url (http://127.0.0.1:1/v2/pipeline)"), "ERR_CONNECTION");
         assert_eq!(code("api error: `status=401 Unauthorized`"), "ERR_AUTH");
     }

@@ -5,7 +5,8 @@
 use super::classify::{Classifier, Kind, StatementInfo};
 use super::conn::Conn;
 use super::open::{self, Opened};
-use super::pool::Pool;
+use super::checkpoint::Checkpointer;
+use super::pool::{AfterWrite, Pool};
 use super::query_cache::QueryCache;
 use super::value::encode_params;
 use crate::config::{Backend, EdgeConfig};
@@ -61,6 +62,7 @@ pub struct Ready {
     pub cache: QueryCache,
     pub opened: Opened,
     pub sync: Option<Arc<SyncState>>,
+    checkpointer: Option<Arc<Checkpointer>>,
     schema_epoch: Arc<AtomicU64>,
 }
 
@@ -164,11 +166,21 @@ impl Database {
             _ => None,
         };
         let schema_epoch = Arc::new(AtomicU64::new(0));
-        let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone()))
-            .map_err(|e| self.scrub(self.explain_open_error(e)))?;
+        let checkpointer = match &opened.backend {
+            Backend::Local { .. } => Some(Arc::new(Checkpointer::start(&opened.db, self.rt.clone()).map_err(|e| self.scrub(e))?)),
+            _ => None,
+        };
+        let after_write = checkpointer.clone().map(|c| Box::new(move || c.nudge()) as AfterWrite);
+        let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone()), after_write)
+            .map_err(|e| {
+                if let Some(c) = &checkpointer {
+                    c.stop();
+                }
+                self.scrub(self.explain_open_error(e))
+            })?;
         let classifier = Classifier::new()?;
         let cache = QueryCache::new(cfg.cache_max_size, Duration::from_secs(cfg.cache_ttl_secs));
-        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, schema_epoch });
+        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, checkpointer, schema_epoch });
         // Checks the link and the credentials now: a bad token otherwise surfaces only on
         // the first query. The same round trip loads the schema for the classifier.
         let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(self.explain_open_error(e)));
@@ -290,6 +302,9 @@ impl Ready {
             s.stop.notify_one();
         }
         self.pool.shutdown();
+        if let Some(c) = &self.checkpointer {
+            c.stop();
+        }
     }
 
     /// Runs `f` on a reader connection and returns its result.

@@ -357,6 +357,27 @@ fn run_item(conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
     }
 }
 
+/// The first pause before retrying a write a server refused as busy; it doubles each time.
+const BUSY_FIRST_PAUSE: Duration = Duration::from_millis(2);
+
+/// A server's primary answers SQLITE_BUSY when another node holds its write lock longer than
+/// the server waits for it. Nothing of the refused attempt remains (it was rolled back), so it
+/// runs again after a pause, for up to `busyTimeout` in all, as a local file's busy handler
+/// would wait. Local files wait inside SQLite and never get here.
+fn run_alone_retrying(ready: &Ready, busy: Duration, conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
+    let started = Instant::now();
+    let mut pause = BUSY_FIRST_PAUSE;
+    loop {
+        match run_alone(ready, conn, item) {
+            Err(e) if e.code == "SQLITE_BUSY" && !ready.is_local() && started.elapsed() + pause < busy => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            r => return r,
+        }
+    }
+}
+
 fn run_alone(ready: &Ready, conn: &mut Conn, item: &mut WriteItem) -> Result<String> {
     if let WriteItem::One(_) = item {
         return run_item(conn, item);
@@ -417,7 +438,8 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(usi
         } else {
             j = i + 1;
             let slot = items[i].0;
-            vec![(slot, run_alone(ready, conn, &mut items[i].1))]
+            let busy = Duration::from_millis(db.cfg.busy_timeout_ms);
+            vec![(slot, run_alone_retrying(ready, busy, conn, &mut items[i].1))]
         };
         let committed: Vec<&StatementInfo> = items[i..j]
             .iter()

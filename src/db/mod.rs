@@ -2,6 +2,7 @@
 //! cache and the request path from JS.
 
 pub mod batcher;
+pub mod checkpoint;
 pub mod classify;
 pub mod conn;
 pub mod database;

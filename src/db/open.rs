@@ -108,7 +108,8 @@ pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize, sche
         Conn::new(rt.clone(), Duration::from_millis(cfg.request_timeout_ms), cfg.int_mode, reconnect, schema_epoch)?;
     match (&opened.backend, i) {
         (Backend::Local { .. }, 0) => {
-            conn.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?
+            conn.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
+            conn.exec_script(&format!("PRAGMA wal_autocheckpoint={}", super::checkpoint::WRITER_AUTOCHECKPOINT_PAGES))?
         }
         (Backend::Local { .. }, _) => conn.exec_script("PRAGMA foreign_keys=ON; PRAGMA query_only=ON;")?,
         (Backend::Replica { .. }, _) => {

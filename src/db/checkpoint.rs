@@ -1,0 +1,95 @@
+//! WAL checkpoints off the writer's thread (local files only).
+//!
+//! SQLite's automatic checkpoint runs inside the commit that crosses its threshold: that one
+//! writer turn copies the WAL back into the file and waits for an fsync while every queued
+//! write waits behind it. With the app's indexes, one answer dirties a page in each of eleven
+//! indexes of user_answers, so a group commit of a hundred answers crossed the threshold
+//! every turn and the checkpoint was most of an answer's cost. Here the writer only appends;
+//! this thread, on its own connection, runs PASSIVE checkpoints, which block neither the
+//! writer nor the readers, after the writer says it committed. The writer keeps a high
+//! automatic threshold as a backstop for when this thread cannot keep up (a long reader pins
+//! old frames).
+
+use crate::error::{Error, Result};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tokio::runtime::Handle;
+
+/// The writer connection's own threshold in pages: about 40 MB of WAL before a commit
+/// checkpoints by itself.
+pub const WRITER_AUTOCHECKPOINT_PAGES: u32 = 10_000;
+
+/// Commits that come closer together than this share one checkpoint (one fsync).
+const MIN_GAP: Duration = Duration::from_millis(20);
+
+const CHECKPOINT_SQL: &str = "PRAGMA wal_checkpoint(PASSIVE)";
+
+#[derive(Default)]
+struct Flags {
+    committed: bool,
+    stop: bool,
+}
+
+type Shared = Arc<(Mutex<Flags>, Condvar)>;
+
+pub struct Checkpointer {
+    shared: Shared,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Checkpointer {
+    pub fn start(db: &libsql::Database, rt: Handle) -> Result<Checkpointer> {
+        let conn = db.connect()?;
+        let shared: Shared = Arc::default();
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("pingtopass-checkpoint".into())
+            .spawn(move || run(conn, rt, s))
+            .map_err(|e| Error::internal(format!("cannot start the checkpoint thread: {e}")))?;
+        Ok(Checkpointer { shared, thread: Mutex::new(Some(thread)) })
+    }
+
+    /// The writer committed: the WAL has frames to copy back.
+    pub fn nudge(&self) {
+        let (flags, wake) = &*self.shared;
+        let mut f = flags.lock().unwrap_or_else(|p| p.into_inner());
+        if !f.committed {
+            f.committed = true;
+            wake.notify_one();
+        }
+    }
+
+    pub fn stop(&self) {
+        let (flags, wake) = &*self.shared;
+        flags.lock().unwrap_or_else(|p| p.into_inner()).stop = true;
+        wake.notify_one();
+        if let Some(t) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(conn: libsql::Connection, rt: Handle, shared: Shared) {
+    let (flags, wake) = &*shared;
+    loop {
+        {
+            let mut f = flags.lock().unwrap_or_else(|p| p.into_inner());
+            while !f.committed && !f.stop {
+                f = wake.wait(f).unwrap_or_else(|p| p.into_inner());
+            }
+            if f.stop {
+                return;
+            }
+            f.committed = false;
+        }
+        // A failed checkpoint (the file went away, the disk is full) leaves the frames in the
+        // WAL, where readers still find them; the writer's own threshold is the backstop.
+        let _ = rt.block_on(async {
+            let mut rows = conn.query(CHECKPOINT_SQL, ()).await?;
+            while rows.next().await?.is_some() {}
+            Ok::<_, libsql::Error>(())
+        });
+        std::thread::sleep(MIN_GAP);
+    }
+}
