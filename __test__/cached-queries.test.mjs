@@ -51,7 +51,13 @@ test('with Redis, a write in one strategy invalidates the other strategy\'s entr
     const qa = createOptimizedQueries(db, { cache: a.studyCache })
     const qb = createOptimizedQueries(db, { cache: b.studyCache })
     await qa.progress.getUserProgressOptimized(userId, examId) // cached in A
+    const received = a.distributed.getStats().distributed.received
     const written = await qb.study.recordAnswerOptimized(answer(await someQuestion())) // B writes
+    // Redis has the message for A before B's write resolves; A applies it on a background task
+    // of its own (counted once applied). Across processes that is the guarantee, so the test
+    // waits for it instead of racing it.
+    for (let t = 0; t < 500 && a.distributed.getStats().distributed.received === received; t++) await new Promise((r) => setTimeout(r, 10))
+    assert.ok(a.distributed.getStats().distributed.received > received, 'A received the invalidation through Redis')
     const seen = await qa.progress.getUserProgressOptimized(userId, examId)
     assert.equal(seen.recentActivity[0].answerId, written.id)
   } finally {

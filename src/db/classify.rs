@@ -165,6 +165,7 @@ fn summarise(actions: Vec<Action>, params: Vec<Option<String>>) -> StatementInfo
 
 impl Shadow {
     fn open(ddl: &[String]) -> Result<Shadow> {
+        super::open::configure_sqlite();
         let db = now(libsql::Builder::new_local(":memory:").build())?;
         let conn = db.connect()?;
         for sql in ddl {

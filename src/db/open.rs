@@ -14,7 +14,19 @@ pub struct Opened {
     pub backend: Backend,
 }
 
+/// Process-wide SQLite settings, applied before libsql initialises SQLite (later calls are
+/// refused by SQLite and ignored). Memory statistics off: with them on, every allocation of
+/// every connection takes one global mutex, and the reader threads queued on it (perf showed
+/// futex waits under `sqlite3Malloc` on every prepared-statement step).
+pub fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| unsafe {
+        libsql::ffi::sqlite3_config(libsql::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+    });
+}
+
 pub fn open(cfg: &EdgeConfig, rt: &Handle) -> Result<Opened> {
+    configure_sqlite();
     let token = cfg.auth_token.as_ref().map(|t| t.expose().to_string()).unwrap_or_default();
     let timeout = Duration::from_millis(cfg.request_timeout_ms);
     let build = |fut: std::pin::Pin<Box<dyn std::future::Future<Output = libsql::Result<libsql::Database>> + Send + '_>>| -> Result<libsql::Database> {

@@ -18,6 +18,7 @@ pub fn open(path: &Path, cfg: &EdgeConfig) -> Result<Conn> {
             format!("no database file at {}; create it with `npm run db:seed` (or point --url at the app's database)", path.display()),
         ));
     }
+    crate::db::open::configure_sqlite();
     let rt = crate::runtime::handle();
     let timeout = Duration::from_millis(cfg.request_timeout_ms);
     let builder = libsql::Builder::new_local(path).flags(libsql::OpenFlags::SQLITE_OPEN_READ_ONLY);

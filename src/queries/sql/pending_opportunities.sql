@@ -5,8 +5,10 @@
 -- expiry column, so an opportunity expires by age; created_at is compared as unix seconds, text or
 -- integer alike); ?1 NULL = no expiry.  Order as the original: engagement_potential descending
 -- (relevance_score * 1.5 when the account has more than 10,000 followers, * 1.2 above 1,000,
--- else relevance_score; NULL relevance last), then created_at descending, then id.  Only the
--- non-expired pending rows are ever sorted.
+-- else relevance_score; NULL relevance last), then created_at descending, then the older row
+-- (rowid) first.  Only the non-expired pending rows are ever sorted, on what the index holds
+-- plus the account's follower count; the tweet, the account's other columns and the
+-- opportunity's text columns are read for the ?2 rows returned only.
 --
 -- Parameters:
 --   ?1 max_age_hours REAL or NULL (NULL = every pending opportunity)
@@ -20,27 +22,34 @@
 --   account_followers INTEGER, account_bio, engagement_potential REAL.
 --
 -- Index: idx_opportunities_pending_queue (004_twitter_indexes): partial on status = 'pending', range
--- on created_at (as unix seconds), covering the sort inputs; tweets and accounts by primary key.
+-- on created_at (as unix seconds), covering the ranking (index-only); then the top rows by rowid,
+-- tweets and accounts by primary key.
 WITH cfg(cutoff) AS MATERIALIZED (
   SELECT CASE WHEN ?1 IS NULL THEN -9223372036854775808 ELSE unixepoch('now') - ?1 * 3600 END
+),
+top(row_id, engagement_potential, created_at) AS MATERIALIZED (
+  SELECT eo.rowid,
+         CASE WHEN a.followers_count > 10000 THEN eo.relevance_score * 1.5
+              WHEN a.followers_count > 1000 THEN eo.relevance_score * 1.2
+              ELSE eo.relevance_score END,
+         (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END)
+    FROM engagement_opportunities eo
+    JOIN twitter_accounts a ON a.id = eo.account_id
+   WHERE eo.status = 'pending'
+     AND (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END)
+         >= (SELECT cutoff FROM cfg)
+   ORDER BY 2 DESC, 3 DESC, eo.rowid
+   LIMIT ?2
 )
 SELECT eo.id, eo.tweet_id, eo.account_id, eo.opportunity_type, eo.relevance_score,
-       eo.suggested_response, eo.ai_model_used, eo.ai_cost,
-       (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END) AS created_at,
+       eo.suggested_response, eo.ai_model_used, eo.ai_cost, top.created_at,
        t.text AS tweet_text, t.metrics AS tweet_metrics,
        (CASE WHEN typeof(t.created_at) = 'text' THEN unixepoch(t.created_at) ELSE t.created_at END) AS tweet_created_at,
        a.username AS account_username, a.display_name AS account_display_name,
        a.followers_count AS account_followers, a.bio AS account_bio,
-       CASE WHEN a.followers_count > 10000 THEN eo.relevance_score * 1.5
-            WHEN a.followers_count > 1000 THEN eo.relevance_score * 1.2
-            ELSE eo.relevance_score END AS engagement_potential
-  FROM engagement_opportunities eo
+       top.engagement_potential
+  FROM top
+  JOIN engagement_opportunities eo ON eo.rowid = top.row_id
   JOIN tweets t ON t.id = eo.tweet_id
   JOIN twitter_accounts a ON a.id = eo.account_id
- WHERE eo.status = 'pending'
-   AND (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END)
-       >= (SELECT cutoff FROM cfg)
- ORDER BY engagement_potential DESC,
-          (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END) DESC,
-          eo.id
- LIMIT ?2;
+ ORDER BY top.engagement_potential DESC, top.created_at DESC, top.row_id;

@@ -70,6 +70,13 @@ impl Connection {
                 )));
             }
         }
+        // PATCHED (pingtopass): the query planner stability guarantee. Without it SQLite may
+        // let a bound value steer the plan (comparing it with a partial index's terms, STAT4),
+        // and then marks the statement expired at every bind, so a cached statement was
+        // parsed and planned again at each execution: a third of a read's CPU.
+        unsafe {
+            ffi::sqlite3_db_config(raw, ffi::SQLITE_DBCONFIG_ENABLE_QPSG, 1 as c_int, std::ptr::null::<c_int>());
+        }
         let conn = Connection {
             raw,
             drop_ref: Arc::new(()),
