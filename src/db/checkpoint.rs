@@ -23,7 +23,17 @@ pub const WRITER_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 /// Commits that come closer together than this share one checkpoint (one fsync).
 const MIN_GAP: Duration = Duration::from_millis(20);
 
-const CHECKPOINT_SQL: &str = "PRAGMA wal_checkpoint(PASSIVE)";
+const PASSIVE_SQL: &str = "PRAGMA wal_checkpoint(PASSIVE)";
+
+/// A WAL only starts over from its beginning when a writer finds every frame copied back and
+/// no reader still on one. Under steady load some reader always is, so the file grew without
+/// end: every frame went to a fresh part of the file (block allocation on each write) and the
+/// writer's own backstop checkpoint ran anyway. Past this many frames, all of them copied
+/// back, a RESTART checkpoint waits (up to `RESTART_WAIT`) for the readers to move to the
+/// database file, holding the writer for that moment only, and the next commit rewinds.
+const RESTART_FRAMES: i64 = 4_000;
+const RESTART_SQL: &str = "PRAGMA wal_checkpoint(RESTART)";
+const RESTART_WAIT: Duration = Duration::from_millis(50);
 
 #[derive(Default)]
 struct Flags {
@@ -41,6 +51,7 @@ pub struct Checkpointer {
 impl Checkpointer {
     pub fn start(db: &libsql::Database, rt: Handle) -> Result<Checkpointer> {
         let conn = db.connect()?;
+        conn.busy_timeout(RESTART_WAIT)?;
         let shared: Shared = Arc::default();
         let s = shared.clone();
         let thread = std::thread::Builder::new()
@@ -83,13 +94,26 @@ fn run(conn: libsql::Connection, rt: Handle, shared: Shared) {
             }
             f.committed = false;
         }
-        // A failed checkpoint (the file went away, the disk is full) leaves the frames in the
-        // WAL, where readers still find them; the writer's own threshold is the backstop.
-        let _ = rt.block_on(async {
-            let mut rows = conn.query(CHECKPOINT_SQL, ()).await?;
-            while rows.next().await?.is_some() {}
-            Ok::<_, libsql::Error>(())
-        });
+        // A failed checkpoint (the file went away, the disk is full, readers stayed past the
+        // wait) leaves the frames in the WAL, where readers still find them; the writer's own
+        // threshold is the backstop.
+        if let Ok((log, copied)) = checkpoint(&conn, &rt, PASSIVE_SQL) {
+            if log > RESTART_FRAMES && copied == log {
+                let _ = checkpoint(&conn, &rt, RESTART_SQL);
+            }
+        }
         std::thread::sleep(MIN_GAP);
     }
+}
+
+/// Runs a checkpoint PRAGMA: (frames in the WAL, frames copied back).
+fn checkpoint(conn: &libsql::Connection, rt: &Handle, sql: &str) -> libsql::Result<(i64, i64)> {
+    rt.block_on(async {
+        let mut rows = conn.query(sql, ()).await?;
+        let mut out = (0, 0);
+        while let Some(row) = rows.next().await? {
+            out = (row.get::<i64>(1)?, row.get::<i64>(2)?);
+        }
+        Ok(out)
+    })
 }
