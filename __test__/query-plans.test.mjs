@@ -37,7 +37,7 @@ test('no full scan of the big tables in any optimized query', async () => {
 // Each index of steps 002-004 and the queries it is named for (the comment above it in the step
 // says which); every one of those queries must use it.
 const SERVES = {
-  idx_questions_study_practice_sample: ['study_questions_practice', 'study_questions_custom'],
+  idx_questions_study_practice_sample: ['study_questions_practice_points', 'study_questions_practice', 'study_questions_custom'],
   idx_questions_study_speed_drill: ['study_questions_speed_drill', 'study_questions_speed_drill_objectives'],
   idx_questions_study_weak_areas: ['study_questions_weak_areas', 'study_questions_weak_areas_objectives'],
   idx_user_answers_study_review: ['study_questions_review', 'study_questions_review_objectives'],

@@ -60,6 +60,7 @@ pub fn explain() -> crate::db::Call {
     let study = |i: i64| vec![I(1), I(1), I(1), I(5), Null, R(24.0), I(20), I(i)];
     let objectives = || vec![I(1), I(1), I(1), I(5), T("[1,2]".into()), R(24.0), I(20), I(7)];
     let plans: Vec<(&'static str, &'static str, Vec<Value>)> = vec![
+        ("study_questions_practice_points", practice::POINTS, vec![I(1), I(1), I(5), Null, T("[7,1000000]".into()), I(8)]),
         ("study_questions_practice", practice::WALK, vec![I(1), I(7), I(1), I(5), Null, I(8)]),
         ("study_questions_custom", practice::WALK, vec![I(1), I(7), I(1), I(5), T("[1,2]".into()), I(8)]),
         ("study_recent_answers", practice::RECENT, vec![I(1), I(1_700_000_000)]),

@@ -3,8 +3,8 @@
 //! The original's ORDER BY RANDOM() sorted every eligible question of the exam per request.
 //! Here each question has a fixed pseudo-random sample key, indexed per exam: a request draws
 //! `limit / run + 2` random points in the key space and takes a run of up to `run` eligible
-//! questions from each (one index seek and a short walk), skipping the ones the user answered
-//! recently, then shuffles what it drew. Runs of 4 rather than single picks keep every
+//! questions from each (one index seek and a short walk, all points in one statement),
+//! skipping the ones the user answered recently, then shuffles what it drew. Runs of 4 rather than single picks keep every
 //! question's chance close to uniform (a single pick favours the questions behind large gaps
 //! in the key space); large limits take longer runs, so a request never costs more than
 //! `MAX_POINTS` walks (each a round trip on a remote server). A small pool, where the runs
@@ -12,11 +12,13 @@
 
 use super::list;
 use crate::db::conn::Conn;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use libsql::Value;
 use std::collections::HashSet;
 
-// Served by idx_questions_study_practice_sample (002).
+// Served by idx_questions_study_practice_sample (002): the first step from every point.
+pub(crate) const POINTS: &str = include_str!("sql/study_questions_practice_points.sql");
+// Served by idx_questions_study_practice_sample (002): a point's walk, past its first step.
 pub(crate) const WALK: &str = include_str!("sql/study_questions_practice.sql");
 // Served by idx_user_answers_progress_timeline (003).
 pub(crate) const RECENT: &str = include_str!("sql/study_recent_answers.sql");
@@ -65,25 +67,54 @@ impl Practice {
         let run = MIN_RUN.max(self.limit.div_ceil(MAX_POINTS - 2));
         let points: Vec<i64> =
             (0..self.limit / run + 2).map(|i| (splitmix(self.seed ^ splitmix(i as u64)) % KEY_SPACE as u64) as i64).collect();
-        for &p in &points {
-            self.walk(conn, p, run, &mut |id| !excluded.contains(&id) && taken.insert(id), &mut chosen)?;
+        let first_steps = self.first_steps(conn, &points, run)?;
+        for (&p, first) in points.iter().zip(first_steps) {
+            self.walk(conn, p, run, Some(first), &mut |id| !excluded.contains(&id) && taken.insert(id), &mut chosen)?;
         }
         if chosen.len() < self.limit {
             let missing = self.limit - chosen.len();
-            self.walk(conn, points[0], missing, &mut |id| !excluded.contains(&id) && taken.insert(id), &mut chosen)?;
+            self.walk(conn, points[0], missing, None, &mut |id| !excluded.contains(&id) && taken.insert(id), &mut chosen)?;
         }
         chosen.sort_by_key(|&id| (splitmix(id as u64 ^ self.seed), id));
         chosen.truncate(self.limit);
         questions(conn, &chosen)
     }
 
+    /// The first step of every point's walk, `run + MIN_RUN` rows each (`walk`'s first batch):
+    /// (id, sample key) in key order, per point.
+    fn first_steps(&self, conn: &mut Conn, points: &[i64], run: usize) -> Result<Vec<Vec<(i64, i64)>>> {
+        let keys = serde_json::to_string(points).unwrap_or_else(|_| "[]".into());
+        let runs = conn.query_map(
+            POINTS,
+            vec![
+                Value::Integer(self.exam_id),
+                Value::Integer(self.difficulty.0),
+                Value::Integer(self.difficulty.1),
+                self.objectives.clone(),
+                Value::Text(keys),
+                Value::Integer((run + MIN_RUN) as i64),
+            ],
+            |r| Ok(r.get::<String>(1)?),
+        )?;
+        runs.iter()
+            .map(|text| {
+                let mut pairs: Vec<(i64, i64)> = serde_json::from_str(text)
+                    .map_err(|e| Error::internal(format!("practice walk: unreadable run {text:?}: {e}")))?;
+                pairs.sort_by_key(|&(id, key)| (key, id));
+                Ok(pairs)
+            })
+            .collect()
+    }
+
     /// Appends up to `want` accepted questions in key order from key `from`, wrapping around
-    /// past the largest key once.
+    /// past the largest key once. `first`, when given, is the first step's rows, fetched for
+    /// `want + MIN_RUN` rows.
     fn walk(
         &self,
         conn: &mut Conn,
         from: i64,
         want: usize,
+        mut first: Option<Vec<(i64, i64)>>,
         accept: &mut dyn FnMut(i64) -> bool,
         out: &mut Vec<i64>,
     ) -> Result<()> {
@@ -91,6 +122,12 @@ impl Practice {
         loop {
             // A few spare rows per step, since some may be left out.
             let batch = (want - got + MIN_RUN) as i64;
+            if let Some(rows) = first.take() {
+                if self.step(rows, batch, from, &mut start, &mut wrapped, &mut got, want, accept, out) {
+                    return Ok(());
+                }
+                continue;
+            }
             let rows = conn.query_map(
                 WALK,
                 vec![
@@ -103,27 +140,47 @@ impl Practice {
                 ],
                 |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?)),
             )?;
-            let reached_end = (rows.len() as i64) < batch;
-            for (id, key) in rows {
-                if wrapped && key >= from {
-                    return Ok(());
-                }
-                start = key + 1;
-                if accept(id) {
-                    out.push(id);
-                    got += 1;
-                    if got == want {
-                        return Ok(());
-                    }
-                }
-            }
-            if reached_end {
-                if wrapped || from == 0 {
-                    return Ok(());
-                }
-                wrapped = true;
-                start = 0;
+            if self.step(rows, batch, from, &mut start, &mut wrapped, &mut got, want, accept, out) {
+                return Ok(());
             }
         }
+    }
+
+    /// Takes one step's rows (`batch` asked for); true when the walk is over.
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &self,
+        rows: Vec<(i64, i64)>,
+        batch: i64,
+        from: i64,
+        start: &mut i64,
+        wrapped: &mut bool,
+        got: &mut usize,
+        want: usize,
+        accept: &mut dyn FnMut(i64) -> bool,
+        out: &mut Vec<i64>,
+    ) -> bool {
+        let reached_end = (rows.len() as i64) < batch;
+        for (id, key) in rows {
+            if *wrapped && key >= from {
+                return true;
+            }
+            *start = key + 1;
+            if accept(id) {
+                out.push(id);
+                *got += 1;
+                if *got == want {
+                    return true;
+                }
+            }
+        }
+        if reached_end {
+            if *wrapped || from == 0 {
+                return true;
+            }
+            *wrapped = true;
+            *start = 0;
+        }
+        false
     }
 }
