@@ -63,6 +63,7 @@ pub struct Ready {
     pub opened: Opened,
     pub sync: Option<Arc<SyncState>>,
     checkpointer: Option<Arc<Checkpointer>>,
+    pub(crate) write_queue: super::execute::WriteQueue,
     schema_epoch: Arc<AtomicU64>,
 }
 
@@ -180,7 +181,7 @@ impl Database {
             })?;
         let classifier = Classifier::new()?;
         let cache = QueryCache::new(cfg.cache_max_size, Duration::from_secs(cfg.cache_ttl_secs));
-        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, checkpointer, schema_epoch });
+        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, checkpointer, write_queue: Default::default(), schema_epoch });
         // Checks the link and the credentials now: a bad token otherwise surfaces only on
         // the first query. The same round trip loads the schema for the classifier.
         let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(self.explain_open_error(e)));

@@ -277,14 +277,56 @@ impl Database {
                 drop(done);
             }));
         }
-        if !writes.is_empty() {
-            let (db, r, o, done) = (self.clone(), ready.clone(), out.clone(), token());
+        if writes.is_empty() {
+            return;
+        }
+        let writes: Vec<(Slot, WriteItem)> = writes.into_iter().map(|(i, w)| ((out.clone(), i), w)).collect();
+        if !ready.is_local() {
+            // A server's requests keep their own turn's deadline, so turns are not merged.
+            let (db, r, done) = (self.clone(), ready.clone(), token());
             let _ = ready.pool.write(Box::new(move |conn| {
                 conn.set_deadline(deadline);
-                run_writes(&db, &r, conn, writes, &o);
+                run_writes(&db, &r, conn, writes);
                 drop(done);
             }));
+            return;
         }
+        ready.write_queue.push(writes, token());
+        let (db, r) = (self.clone(), ready.clone());
+        let job = ready.pool.write(Box::new(move |conn| {
+            // Every turn queued by now, this one's included unless an earlier job took it.
+            let (items, done) = r.write_queue.take();
+            if !items.is_empty() {
+                run_writes(&db, &r, conn, items);
+            }
+            drop(done);
+        }));
+        if job.is_err() {
+            // The pool is closed: nothing will take the queue, so its turns end unanswered.
+            drop(ready.write_queue.take());
+        }
+    }
+}
+
+/// The writes of turns waiting for a local file's writer. Each turn queues its writes and sends
+/// the writer a job; the first of those jobs to run takes everything queued, so turns that
+/// arrive while the writer is busy share one group commit (one set of WAL frames, one lock
+/// round) instead of committing one after another.
+#[derive(Default)]
+pub struct WriteQueue {
+    queued: std::sync::Mutex<(Vec<(Slot, WriteItem)>, Vec<Box<dyn Send>>)>,
+}
+
+impl WriteQueue {
+    fn push(&self, items: Vec<(Slot, WriteItem)>, done: Box<dyn Send>) {
+        let mut q = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+        q.0.extend(items);
+        q.1.push(done);
+    }
+
+    /// The queued writes and their turns' tokens (dropped once the writes are answered).
+    fn take(&self) -> (Vec<(Slot, WriteItem)>, Vec<Box<dyn Send>>) {
+        std::mem::take(&mut *self.queued.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
@@ -398,7 +440,7 @@ fn run_alone(ready: &Ready, conn: &mut Conn, item: &mut WriteItem) -> Result<Str
 
 /// Group commit: one transaction for many independent writes, a savepoint around each so
 /// one caller's failure (a constraint, say) rolls back only its own statement.
-fn run_group(ready: &Ready, conn: &mut Conn, items: &mut [(usize, WriteItem)]) -> Vec<Result<String>> {
+fn run_group(ready: &Ready, conn: &mut Conn, items: &mut [(Slot, WriteItem)]) -> Vec<Result<String>> {
     if let Err(e) = conn.exec_script(begin_sql(ready)) {
         return items.iter().map(|_| Err(e.clone())).collect();
     }
@@ -422,7 +464,10 @@ fn run_group(ready: &Ready, conn: &mut Conn, items: &mut [(usize, WriteItem)]) -
     results
 }
 
-fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(usize, WriteItem)>, out: &Collector) {
+/// Where one write's outcome goes: its turn's collector and its slot there.
+type Slot = (Arc<Collector>, usize);
+
+fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(Slot, WriteItem)>) {
     let group = ready.is_local();
     let mut i = 0;
     while i < items.len() {
@@ -431,24 +476,21 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(usi
         while group && j < items.len() && items[j].1.groupable() {
             j += 1;
         }
-        let results: Vec<(usize, Result<String>)> = if j - i > 1 {
-            let run = &mut items[i..j];
-            let rs = run_group(ready, conn, run);
-            rs.into_iter().zip(run.iter()).map(|(r, (slot, _))| (*slot, r)).collect()
+        let results: Vec<Result<String>> = if j - i > 1 {
+            run_group(ready, conn, &mut items[i..j])
         } else {
             j = i + 1;
-            let slot = items[i].0;
             let busy = Duration::from_millis(db.cfg.busy_timeout_ms);
-            vec![(slot, run_alone_retrying(ready, busy, conn, &mut items[i].1))]
+            vec![run_alone_retrying(ready, busy, conn, &mut items[i].1)]
         };
         let committed: Vec<&StatementInfo> = items[i..j]
             .iter()
             .zip(&results)
-            .filter(|(_, (_, r))| r.is_ok())
+            .filter(|(_, r)| r.is_ok())
             .flat_map(|((_, item), _)| item.infos())
             .collect();
         ready.after_write(&committed, conn);
-        for ((_, item), (_, r)) in items[i..j].iter().zip(&results) {
+        for ((_, item), r) in items[i..j].iter().zip(&results) {
             if let (WriteItem::Call(c), Ok(_)) = (item, r) {
                 let tables: Vec<Arc<str>> = c.writes.iter().map(|t| Arc::from(*t)).collect();
                 ready.cache.invalidate_tables(&tables);
@@ -456,10 +498,10 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(usi
         }
         // Group members share one commit, so each is charged the group's time.
         let elapsed = started.elapsed();
-        for ((slot, r), (_, item)) in results.into_iter().zip(&items[i..j]) {
+        for (r, ((out, slot), item)) in results.into_iter().zip(&items[i..j]) {
             let (op, sql) = item.label();
             db.observers.record(op, sql, elapsed, r.as_ref().err());
-            out.put(slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
+            out.put(*slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
         }
         i = j;
     }
