@@ -130,10 +130,9 @@ pub fn connection(opened: &Opened, cfg: &EdgeConfig, rt: &Handle, i: usize, sche
         }
         (Backend::Remote { .. }, _) => conn.hrana = true,
     }
-    // A replica runs these on the local connection that serves its reads (patched libsql:
-    // upstream forwarded them to the primary, which refused them); a remote server has no
-    // page cache of ours.
-    if !matches!(opened.backend, Backend::Remote { .. }) {
+    // Not on a replica: it forwards these PRAGMAs to its primary, which refuses them
+    // ("unsupported statement") and so failed every replica's ready().
+    if local {
         conn.exec_script(LOCAL_PRAGMAS)?;
         // Reads through the memory map skip a pread and a copy per page; an encrypted file
         // must be decrypted page by page, which SQLite3 Multiple Ciphers does only without it.

@@ -140,10 +140,6 @@ impl StmtKind {
             "defer_foreign_keys" | "foreign_keys" | "foreign_key_list" | "foreign_key_check" | "collation_list"
             | "data_version" | "freelist_count" | "integrity_check" | "legacy_file_format"
             | "page_count" | "quick_check" | "stats" | "user_version" => Some(Self::Write),
-            // PATCHED (pingtopass): settings of this connection's own page cache and temp
-            // storage; on an embedded replica they belong to the local connection that serves
-            // its reads, which the Read kind routes them to (upstream refused them).
-            "cache_size" | "mmap_size" | "temp_store" if body.is_some() => Some(Self::Read),
             // ok to be served by primary without args
             "analysis_limit"
             | "application_id"
