@@ -71,13 +71,25 @@ impl Checkpointer {
         }
     }
 
+    /// Ends the thread and waits for it (its connection is closed when this returns).
     pub fn stop(&self) {
-        let (flags, wake) = &*self.shared;
-        flags.lock().unwrap_or_else(|p| p.into_inner()).stop = true;
-        wake.notify_one();
+        self.signal_stop();
         if let Some(t) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
             let _ = t.join();
         }
+    }
+
+    fn signal_stop(&self) {
+        let (flags, wake) = &*self.shared;
+        flags.lock().unwrap_or_else(|p| p.into_inner()).stop = true;
+        wake.notify_one();
+    }
+}
+
+impl Drop for Checkpointer {
+    /// A database dropped without `cleanup()`: the thread ends on its own, unwaited.
+    fn drop(&mut self) {
+        self.signal_stop();
     }
 }
 
