@@ -122,65 +122,42 @@ impl Practice {
         loop {
             // A few spare rows per step, since some may be left out.
             let batch = (want - got + MIN_RUN) as i64;
-            if let Some(rows) = first.take() {
-                if self.step(rows, batch, from, &mut start, &mut wrapped, &mut got, want, accept, out) {
+            let rows = match first.take() {
+                Some(rows) => rows,
+                None => conn.query_map(
+                    WALK,
+                    vec![
+                        Value::Integer(self.exam_id),
+                        Value::Integer(start),
+                        Value::Integer(self.difficulty.0),
+                        Value::Integer(self.difficulty.1),
+                        self.objectives.clone(),
+                        Value::Integer(batch),
+                    ],
+                    |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?)),
+                )?,
+            };
+            let reached_end = (rows.len() as i64) < batch;
+            for (id, key) in rows {
+                if wrapped && key >= from {
                     return Ok(());
                 }
-                continue;
-            }
-            let rows = conn.query_map(
-                WALK,
-                vec![
-                    Value::Integer(self.exam_id),
-                    Value::Integer(start),
-                    Value::Integer(self.difficulty.0),
-                    Value::Integer(self.difficulty.1),
-                    self.objectives.clone(),
-                    Value::Integer(batch),
-                ],
-                |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?)),
-            )?;
-            if self.step(rows, batch, from, &mut start, &mut wrapped, &mut got, want, accept, out) {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Takes one step's rows (`batch` asked for); true when the walk is over.
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &self,
-        rows: Vec<(i64, i64)>,
-        batch: i64,
-        from: i64,
-        start: &mut i64,
-        wrapped: &mut bool,
-        got: &mut usize,
-        want: usize,
-        accept: &mut dyn FnMut(i64) -> bool,
-        out: &mut Vec<i64>,
-    ) -> bool {
-        let reached_end = (rows.len() as i64) < batch;
-        for (id, key) in rows {
-            if *wrapped && key >= from {
-                return true;
-            }
-            *start = key + 1;
-            if accept(id) {
-                out.push(id);
-                *got += 1;
-                if *got == want {
-                    return true;
+                start = key + 1;
+                if accept(id) {
+                    out.push(id);
+                    got += 1;
+                    if got == want {
+                        return Ok(());
+                    }
                 }
             }
-        }
-        if reached_end {
-            if *wrapped || from == 0 {
-                return true;
+            if reached_end {
+                if wrapped || from == 0 {
+                    return Ok(());
+                }
+                wrapped = true;
+                start = 0;
             }
-            *wrapped = true;
-            *start = 0;
         }
-        false
     }
 }
