@@ -148,6 +148,18 @@ describe('embedded file', () => {
     assert.equal(rs.rows[0].d, 500)
   })
 
+  test('an explicit TRUNCATE checkpoint waits for the background one instead of reporting busy', async () => {
+    await db.execute('CREATE TABLE churn (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
+    const body = 'x'.repeat(2000)
+    for (let round = 0; round < 60; round++) {
+      // Each round commits, which sets the background checkpoint going; the TRUNCATE lands
+      // while it may still be copying frames back.
+      await Promise.all(Array.from({ length: 50 }, (_, i) => db.execute('INSERT INTO churn (body) VALUES (?)', [body + round + i])))
+      const rs = await db.execute('PRAGMA wal_checkpoint(TRUNCATE)', [], { cache: false })
+      assert.deepEqual(Object.values(rs.rows[0]), [0, 0, 0], `round ${round}: busy, WAL frames, frames written back`)
+    }
+  })
+
   test('one failing write in a group commit fails alone', async () => {
     const writes = ['g1', 'g2', 'pen', 'g3'].map((n) => db.execute('INSERT INTO items (name) VALUES (?)', [n]))
     const r = await Promise.allSettled(writes)

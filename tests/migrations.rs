@@ -86,7 +86,8 @@ fn journal_ids(f: &Fixture) -> Vec<String> {
 }
 
 fn checkpoint(f: &Fixture) {
-    write(f, |c| c.query_map("PRAGMA wal_checkpoint(TRUNCATE)", vec![], |r| Ok(r.get::<i64>(0)?)));
+    let busy = write(f, |c| c.hold_checkpoints(|c| c.query_map("PRAGMA wal_checkpoint(TRUNCATE)", vec![], |r| Ok(r.get::<i64>(0)?))));
+    assert_eq!(busy, vec![0], "the WAL was written back and truncated");
 }
 
 fn file_hash(f: &Fixture) -> u64 {

@@ -46,6 +46,7 @@ type Shared = Arc<(Mutex<Flags>, Condvar)>;
 pub struct Checkpointer {
     shared: Shared,
     thread: Mutex<Option<JoinHandle<()>>>,
+    running: Arc<Mutex<()>>,
 }
 
 impl Checkpointer {
@@ -53,12 +54,21 @@ impl Checkpointer {
         let conn = db.connect()?;
         conn.busy_timeout(RESTART_WAIT)?;
         let shared: Shared = Arc::default();
-        let s = shared.clone();
+        let running: Arc<Mutex<()>> = Arc::default();
+        let (s, r) = (shared.clone(), running.clone());
         let thread = std::thread::Builder::new()
             .name("pingtopass-checkpoint".into())
-            .spawn(move || run(conn, rt, s))
+            .spawn(move || run(conn, rt, s, r))
             .map_err(|e| Error::internal(format!("cannot start the checkpoint thread: {e}")))?;
-        Ok(Checkpointer { shared, thread: Mutex::new(Some(thread)) })
+        Ok(Checkpointer { shared, thread: Mutex::new(Some(thread)), running })
+    }
+
+    /// Held by this thread while it checkpoints. SQLite refuses a second checkpoint at once
+    /// (SQLITE_BUSY, without waiting), so the writer holds it around the checkpoints it is
+    /// asked for (`Conn::hold_checkpoints`): a `PRAGMA wal_checkpoint(TRUNCATE)` waits for
+    /// ours instead of reporting busy with the WAL still full.
+    pub fn lock(&self) -> Arc<Mutex<()>> {
+        self.running.clone()
     }
 
     /// The writer committed: the WAL has frames to copy back.
@@ -93,7 +103,7 @@ impl Drop for Checkpointer {
     }
 }
 
-fn run(conn: libsql::Connection, rt: Handle, shared: Shared) {
+fn run(conn: libsql::Connection, rt: Handle, shared: Shared, running: Arc<Mutex<()>>) {
     let (flags, wake) = &*shared;
     loop {
         {
@@ -109,9 +119,12 @@ fn run(conn: libsql::Connection, rt: Handle, shared: Shared) {
         // A failed checkpoint (the file went away, the disk is full, readers stayed past the
         // wait) leaves the frames in the WAL, where readers still find them; the writer's own
         // threshold is the backstop.
-        if let Ok((log, copied)) = checkpoint(&conn, &rt, PASSIVE_SQL) {
-            if log > RESTART_FRAMES && copied == log {
-                let _ = checkpoint(&conn, &rt, RESTART_SQL);
+        {
+            let _running = running.lock().unwrap_or_else(|p| p.into_inner());
+            if let Ok((log, copied)) = checkpoint(&conn, &rt, PASSIVE_SQL) {
+                if log > RESTART_FRAMES && copied == log {
+                    let _ = checkpoint(&conn, &rt, RESTART_SQL);
+                }
             }
         }
         std::thread::sleep(MIN_GAP);

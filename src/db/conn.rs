@@ -42,6 +42,8 @@ pub struct Conn {
     /// Bumped by any schema change: cached statements (and their column lists) are dropped.
     schema_epoch: Arc<AtomicU64>,
     seen_epoch: u64,
+    /// The background checkpoint's lock (a local file's writer only).
+    checkpoints: Option<Arc<std::sync::Mutex<()>>>,
 }
 
 impl Conn {
@@ -54,7 +56,21 @@ impl Conn {
     ) -> Result<Self> {
         let conn = reconnect()?;
         let seen_epoch = schema_epoch.load(Ordering::Acquire);
-        Ok(Conn { conn, stmts: HashMap::new(), rt, timeout, int_mode, cell_types: CellTypes::Exact, hrana: false, broken: false, deadline: None, reconnect, schema_epoch, seen_epoch })
+        Ok(Conn {
+            conn,
+            stmts: HashMap::new(),
+            rt,
+            timeout,
+            int_mode,
+            cell_types: CellTypes::Exact,
+            hrana: false,
+            broken: false,
+            deadline: None,
+            reconnect,
+            schema_epoch,
+            seen_epoch,
+            checkpoints: None,
+        })
     }
 
     /// Awaits `fut` on the shared runtime, bounded by the request timeout.
@@ -295,6 +311,18 @@ impl Conn {
         if !self.broken && !self.conn.is_autocommit() {
             let _ = self.exec_script("ROLLBACK");
         }
+    }
+
+    pub fn set_checkpoint_lock(&mut self, lock: Arc<std::sync::Mutex<()>>) {
+        self.checkpoints = Some(lock);
+    }
+
+    /// Runs `f` with the background checkpoint held off (see `Checkpointer::lock`): for
+    /// checkpoints, VACUUM and other maintenance asked of this connection.
+    pub fn hold_checkpoints<T>(&mut self, f: impl FnOnce(&mut Conn) -> T) -> T {
+        let Some(lock) = self.checkpoints.clone() else { return f(self) };
+        let _held = lock.lock().unwrap_or_else(|p| p.into_inner());
+        f(self)
     }
 
     pub fn raw(&self) -> &libsql::Connection {

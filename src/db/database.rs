@@ -172,7 +172,14 @@ impl Database {
             _ => None,
         };
         let after_write = checkpointer.clone().map(|c| Box::new(move || c.nudge()) as AfterWrite);
-        let pool = Pool::start(cfg.max_connections, |i| open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone()), after_write)
+        let open_one = |i: usize| {
+            let mut conn = open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone())?;
+            if let (0, Some(c)) = (i, &checkpointer) {
+                conn.set_checkpoint_lock(c.lock());
+            }
+            Ok(conn)
+        };
+        let pool = Pool::start(cfg.max_connections, open_one, after_write)
             .map_err(|e| {
                 if let Some(c) = &checkpointer {
                     c.stop();

@@ -481,7 +481,13 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(Slo
         } else {
             j = i + 1;
             let busy = Duration::from_millis(db.cfg.busy_timeout_ms);
-            vec![run_alone_retrying(ready, busy, conn, &mut items[i].1)]
+            let item = &mut items[i].1;
+            if matches!(item, WriteItem::One(b) if b.info.kind == Kind::Maintenance) {
+                // PRAGMA wal_checkpoint, VACUUM and the like: not while ours runs.
+                vec![conn.hold_checkpoints(|c| run_alone_retrying(ready, busy, c, item))]
+            } else {
+                vec![run_alone_retrying(ready, busy, conn, item)]
+            }
         };
         let committed: Vec<&StatementInfo> = items[i..j]
             .iter()

@@ -90,7 +90,11 @@ impl Database {
         if ready.is_local() {
             let t = Instant::now();
             let r = ready
-                .write_async(|c| c.query_map("PRAGMA wal_checkpoint(PASSIVE)", vec![], |row| Ok((row.get::<i64>(1)?, row.get::<i64>(2)?))))
+                .write_async(|c| {
+                    c.hold_checkpoints(|c| {
+                        c.query_map("PRAGMA wal_checkpoint(PASSIVE)", vec![], |row| Ok((row.get::<i64>(1)?, row.get::<i64>(2)?)))
+                    })
+                })
                 .await;
             let detail = match &r {
                 Ok(v) => v.first().map(|(log, done)| format!("{done}/{log} frames checkpointed")),

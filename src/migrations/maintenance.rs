@@ -45,7 +45,7 @@ fn timed(name: &str, f: impl FnOnce() -> Result<String>) -> Task {
 }
 
 fn checkpoint(conn: &mut Conn) -> Result<String> {
-    let rows = conn.query_map(CHECKPOINT, vec![], |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?, r.get::<i64>(2)?)))?;
+    let rows = conn.hold_checkpoints(|c| c.query_map(CHECKPOINT, vec![], |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?, r.get::<i64>(2)?))))?;
     Ok(match rows.first() {
         Some((0, log, done)) if *log >= 0 => format!("{done} of {log} WAL frames written back; WAL truncated"),
         Some((1, log, done)) => format!("busy: {done} of {log} WAL frames written back (a reader held the rest)"),
@@ -121,7 +121,7 @@ pub fn maintenance(conn: &mut Conn, ctx: &Ctx<'_>, dry_run: bool) -> Result<Main
         } else {
             (ctx.progress)("maintenance: VACUUM");
             tasks.push(timed("vacuum", || {
-                conn.exec_script(VACUUM)?;
+                conn.hold_checkpoints(|c| c.exec_script(VACUUM))?;
                 // VACUUM in WAL mode writes the new file into the WAL: write it back now.
                 let after = checkpoint(conn)?;
                 Ok(format!("{free}; now {} pages; {after}", int(conn, PAGE_COUNT)?))
