@@ -53,9 +53,8 @@ fn next(rx: &mpsc::Receiver<Msg>) -> Option<Msg> {
 
 impl Pool {
     /// `open(i)` makes the connection for worker `i` (0 is the writer).
-    pub fn start(readers: usize, open: impl Fn(usize) -> Result<Conn>, after_write: Option<AfterWrite>) -> Result<Pool> {
+    pub fn start(readers: usize, open: impl Fn(usize) -> Result<Conn>, mut after_write: Option<AfterWrite>) -> Result<Pool> {
         let mut threads = Vec::new();
-        let mut after_write = after_write;
         let mut spawn = |i: usize| -> Result<Worker> {
             let after = if i == 0 { after_write.take() } else { None };
             let mut conn = open(i)?;
