@@ -96,6 +96,8 @@ export interface PerformanceMetrics {
   queuedRequests: number
   totalConnections: number
   totalQueries: number
+  /** Turns of cheap reads answered on the calling thread instead of a pool connection (local files). */
+  inlineTurns: number
   errors: number
   backend: 'local' | 'remote' | 'replica'
 }

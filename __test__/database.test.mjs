@@ -246,3 +246,50 @@ describe('configuration', () => {
     assert.ok(db instanceof EdgeOptimizedDatabase)
   })
 })
+
+describe('reads answered on the calling thread', () => {
+  let db
+  const inline = () => db.getMetrics().pool.inlineTurns
+  before(async () => {
+    db = open('inline.db', { cacheTtl: 0 })
+    await db.execute('CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT NOT NULL)')
+  })
+  after(() => db.cleanup())
+
+  test('a cheap read runs on the pool first, then on the calling thread', async () => {
+    const before = inline()
+    const first = await db.execute('SELECT ? + 1 AS x', [1])
+    assert.equal(first.rows[0].x, 2)
+    assert.equal(inline(), before, 'an unknown read goes to the pool')
+    for (let i = 0; i < 5; i++) assert.equal((await db.execute('SELECT ? + 1 AS x', [i])).rows[0].x, i + 1)
+    assert.ok(inline() > before, 'a read known to be cheap is answered here')
+  })
+
+  test('writes still go to the writer, and inline reads see them once awaited', async () => {
+    for (let i = 0; i < 5; i++) await db.execute('SELECT v FROM kv WHERE k = ?', [i])
+    const before = inline()
+    for (let i = 0; i < 20; i++) {
+      await db.execute('INSERT INTO kv (k, v) VALUES (?, ?)', [i, `v${i}`])
+      const rs = await db.execute('SELECT v FROM kv WHERE k = ?', [i])
+      assert.equal(rs.rows[0]?.v, `v${i}`)
+    }
+    const reads = inline() - before
+    assert.ok(reads >= 15 && reads <= 20, `the reads ran here, the writes did not (${reads} of 40 turns inline)`)
+  })
+
+  test('a slow read stays on the pool, leaving the event loop free', async () => {
+    const slow = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) SELECT count(*) AS c FROM n'
+    const before = inline()
+    for (let i = 0; i < 4; i++) assert.equal((await db.execute(slow, [300000])).rows[0].c, 300000)
+    assert.equal(inline(), before)
+  })
+
+  test('a turn of several reads is answered together, in order', async () => {
+    for (let i = 0; i < 3; i++) await db.execute('SELECT ? AS v', [i])
+    const rs = await Promise.all([1, 2, 3].map((v) => db.execute('SELECT ? AS v', [v])))
+    assert.deepEqual(rs.map((r) => r.rows[0].v), [1, 2, 3])
+    const bad = await Promise.allSettled([db.execute('SELECT ? AS v', [4]), db.execute('SELECT * FROM no_such_table')])
+    assert.equal(bad[0].value.rows[0].v, 4)
+    assert.equal(bad[1].status, 'rejected')
+  })
+})

@@ -26,6 +26,9 @@ test('a panic on a connection thread fails only its own request', async () => {
     assert.equal(good.value.rows[0].x, 42)
     // The reader that panicked still serves.
     for (let i = 0; i < 3; i++) assert.equal((await db.execute('SELECT ? AS v', [i], { cache: false })).rows[0].v, i)
+    // Again and alone: each time an error of its own, never a crash.
+    for (let i = 0; i < 3; i++) await assert.rejects(db._query('__panic', '[]'), (e) => e.code === 'ERR_INTERNAL')
+    assert.equal((await db.execute('SELECT 7 AS v', [], { cache: false })).rows[0].v, 7)
   } finally {
     await db.cleanup()
     rmSync(dir, { recursive: true, force: true })

@@ -53,28 +53,28 @@ class EdgeOptimizedDatabase {
     this._scheduled = false
     const slots = this._slots
     this._slots = []
-    let promise
-    try {
-      promise = this._native.flush()
-    } catch (err) {
+    const fail = (err) => {
       const e = fromNative(err)
       for (const s of slots) s.reject(e)
+    }
+    const settle = (json) => {
+      const outcomes = JSON.parse(json)
+      for (let i = 0; i < slots.length; i++) {
+        const o = toResult(outcomes[i])
+        if (o instanceof Error) slots[i].reject(o)
+        else slots[i].resolve(o)
+      }
+    }
+    let answer
+    try {
+      // A string: the turn was answered on this thread (cheap reads); else a promise.
+      answer = this._native.flush()
+    } catch (err) {
+      fail(err)
       return
     }
-    promise.then(
-      (json) => {
-        const outcomes = JSON.parse(json)
-        for (let i = 0; i < slots.length; i++) {
-          const o = toResult(outcomes[i])
-          if (o instanceof Error) slots[i].reject(o)
-          else slots[i].resolve(o)
-        }
-      },
-      (err) => {
-        const e = fromNative(err)
-        for (const s of slots) s.reject(e)
-      },
-    )
+    if (typeof answer === 'string') settle(answer)
+    else answer.then(settle, fail)
   }
 
   _enqueue() {

@@ -6,6 +6,7 @@ use super::classify::{Classifier, Kind, StatementInfo};
 use super::conn::Conn;
 use super::open::{self, Opened};
 use super::checkpoint::Checkpointer;
+use super::inline::InlineReader;
 use super::pool::{AfterWrite, Pool};
 use super::query_cache::QueryCache;
 use super::value::encode_params;
@@ -64,6 +65,8 @@ pub struct Ready {
     pub sync: Option<Arc<SyncState>>,
     checkpointer: Option<Arc<Checkpointer>>,
     pub(crate) write_queue: super::execute::WriteQueue,
+    /// The JS thread's own read connection (local files only).
+    pub(crate) inline: InlineReader,
     schema_epoch: Arc<AtomicU64>,
 }
 
@@ -100,6 +103,8 @@ pub struct Counters {
     pub total_query_us: AtomicU64,
     pub last_query_us: AtomicU64,
     pub connection_us: AtomicU64,
+    /// Turns answered on the calling thread (`inline.rs`) rather than by the pool.
+    pub inline_turns: AtomicU64,
 }
 
 pub struct Database {
@@ -179,16 +184,39 @@ impl Database {
             }
             Ok(conn)
         };
-        let pool = Pool::start(cfg.max_connections, open_one, after_write)
+        let pool = Pool::start(cfg.max_connections, &open_one, after_write)
             .map_err(|e| {
                 if let Some(c) = &checkpointer {
                     c.stop();
                 }
                 self.scrub(self.explain_open_error(e))
             })?;
+        let inline = match &opened.backend {
+            Backend::Local { .. } => match open_one(cfg.max_connections.max(1) + 1) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    pool.shutdown();
+                    if let Some(c) = &checkpointer {
+                        c.stop();
+                    }
+                    return Err(self.scrub(self.explain_open_error(e)));
+                }
+            },
+            _ => None,
+        };
         let classifier = Classifier::new()?;
         let cache = QueryCache::new(cfg.cache_max_size, Duration::from_secs(cfg.cache_ttl_secs));
-        let ready = Arc::new(Ready { pool, classifier, cache, opened, sync, checkpointer, write_queue: Default::default(), schema_epoch });
+        let ready = Arc::new(Ready {
+            pool,
+            classifier,
+            cache,
+            opened,
+            sync,
+            checkpointer,
+            write_queue: Default::default(),
+            inline: InlineReader::new(inline),
+            schema_epoch,
+        });
         // Checks the link and the credentials now: a bad token otherwise surfaces only on
         // the first query. The same round trip loads the schema for the classifier.
         let schema = ready.read(|c| load_schema(c)).map_err(|e| self.scrub(self.explain_open_error(e)));
@@ -310,6 +338,7 @@ impl Ready {
             s.stop.notify_one();
         }
         self.pool.shutdown();
+        self.inline.close();
         if let Some(c) = &self.checkpointer {
             c.stop();
         }

@@ -42,6 +42,15 @@ struct ReadItem {
     work: ReadWork,
 }
 
+impl ReadItem {
+    fn cost_key(&self) -> &str {
+        match &self.work {
+            ReadWork::Stmt { bound, .. } => &bound.sql,
+            ReadWork::Call(c) => c.operation,
+        }
+    }
+}
+
 enum ReadWork {
     Stmt { bound: Bound, key: Option<Key>, ttl: Option<Duration> },
     Call(Call),
@@ -146,21 +155,75 @@ impl Database {
         out
     }
 
-    /// Runs one turn's requests on a local file without a stop on the async runtime:
-    /// the connection thread that finishes last calls `done` with the JSON array of
-    /// outcomes (or this thread, when the cache answered everything). A lone awaited call
-    /// thus wakes two threads instead of four.
-    pub fn run_local(self: &Arc<Self>, ready: &Arc<Ready>, requests: Vec<Request>, done: Box<dyn FnOnce(String) + Send>) {
+    /// Runs one turn's requests on a local file without a stop on the async runtime. A turn
+    /// of reads known to be cheap (see `inline.rs`), or one the cache answered whole, is
+    /// answered on this thread: its JSON array of outcomes is returned. Otherwise `defer()`
+    /// gives the callback that the connection thread finishing last calls with that array,
+    /// so a lone awaited call wakes two threads instead of four.
+    pub fn run_local(
+        self: &Arc<Self>,
+        ready: &Arc<Ready>,
+        requests: Vec<Request>,
+        defer: impl FnOnce() -> Result<Box<dyn FnOnce(String) + Send>>,
+    ) -> Result<Option<String>> {
         let out = Collector::new(requests.len());
-        let turn = self.plan(ready, requests, &out);
+        let mut turn = self.plan(ready, requests, &out);
+        if turn.writes.is_empty() && ready.inline.fits(turn.reads.iter().map(ReadItem::cost_key)) {
+            if let Some(mut guard) = ready.inline.conn() {
+                if let Some(conn) = guard.as_mut() {
+                    let reads = std::mem::take(&mut turn.reads);
+                    for item in reads {
+                        // A read that panics is answered as failed; the others still run.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_read(ready, conn, item, &out)));
+                    }
+                    conn.ensure_autocommit();
+                    for &(slot, first) in &turn.duplicates {
+                        out.copy(first, slot);
+                    }
+                    self.record(turn.started, out.len() as u64);
+                    self.counters.inline_turns.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(Some(out.into_json()));
+                }
+            }
+        }
         let finish = Arc::new(Finish {
             db: self.clone(),
             out: out.clone(),
             duplicates: turn.duplicates,
             started: turn.started,
-            done: std::sync::Mutex::new(Some(done)),
+            done: std::sync::Mutex::new(Some(defer()?)),
         });
         self.start_jobs(ready, turn.reads, turn.writes, &out, None, &mut || Box::new(finish.clone()));
+        Ok(None)
+    }
+
+    /// Runs one read on `conn`, caches what it may, and answers its slot.
+    fn run_read(&self, ready: &Ready, conn: &mut Conn, item: ReadItem, out: &Collector) {
+        let t = Instant::now();
+        match item.work {
+            ReadWork::Stmt { bound, key, ttl } => {
+                let res = conn.run_json(&bound.sql, &bound.info, bound.params);
+                let took = t.elapsed();
+                ready.inline.learn(&bound.sql, took);
+                self.observers.record("execute", &bound.sql, took, res.as_ref().err());
+                match (res, key) {
+                    (Ok(json), Some(k)) => {
+                        let json: Arc<str> = Arc::from(json);
+                        ready.cache.insert(k, json.clone(), ttl);
+                        out.put(item.slot, json.to_string());
+                    }
+                    (Ok(json), None) => out.put(item.slot, json),
+                    (Err(e), _) => out.put(item.slot, self.scrub(e).to_json()),
+                }
+            }
+            ReadWork::Call(mut call) => {
+                let res = run_call(&mut call, conn);
+                let took = t.elapsed();
+                ready.inline.learn(call.operation, took);
+                self.observers.record(call.operation, call.operation, took, res.as_ref().err());
+                out.put(item.slot, res.unwrap_or_else(|e| self.scrub(e).to_json()));
+            }
+        }
     }
 
     /// Sorts one turn's requests into reads and writes, answering from the cache and
@@ -252,27 +315,7 @@ impl Database {
             let _ = ready.pool.read(Box::new(move |conn| {
                 conn.set_deadline(deadline);
                 for item in chunk {
-                    let t = Instant::now();
-                    match item.work {
-                        ReadWork::Stmt { bound, key, ttl } => {
-                            let res = conn.run_json(&bound.sql, &bound.info, bound.params);
-                            db.observers.record("execute", &bound.sql, t.elapsed(), res.as_ref().err());
-                            match (res, key) {
-                                (Ok(json), Some(k)) => {
-                                    let json: Arc<str> = Arc::from(json);
-                                    r.cache.insert(k, json.clone(), ttl);
-                                    o.put(item.slot, json.to_string());
-                                }
-                                (Ok(json), None) => o.put(item.slot, json),
-                                (Err(e), _) => o.put(item.slot, db.scrub(e).to_json()),
-                            }
-                        }
-                        ReadWork::Call(mut call) => {
-                            let res = run_call(&mut call, conn);
-                            db.observers.record(call.operation, call.operation, t.elapsed(), res.as_ref().err());
-                            o.put(item.slot, res.unwrap_or_else(|e| db.scrub(e).to_json()));
-                        }
-                    }
+                    db.run_read(&r, conn, item, &o);
                 }
                 drop(done);
             }));

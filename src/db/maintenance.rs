@@ -36,6 +36,7 @@ impl Database {
                 "queuedRequests": queued,
                 "totalConnections": connections,
                 "totalQueries": queries,
+                "inlineTurns": c.inline_turns.load(Relaxed),
                 "errors": c.errors.load(Relaxed),
                 "backend": self.cfg.backend.name(),
             },

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod conn;
 pub mod database;
 pub mod execute;
+pub mod inline;
 pub mod open;
 pub mod pool;
 pub mod query_cache;

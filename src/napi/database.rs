@@ -106,22 +106,36 @@ impl NativeDatabase {
         Ok((self.pending.len() - 1) as u32)
     }
 
-    /// Runs everything submitted since the last flush; resolves to a JSON array of outcomes.
-    /// On a ready local file the connection threads settle the promise themselves; until
-    /// then, and for servers (whose requests wait on timers), the async runtime runs the turn.
-    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
-    pub fn flush<'env>(&mut self, env: &'env Env) -> napi::Result<Object<'env>> {
+    /// Runs everything submitted since the last flush: the JSON array of outcomes, at once
+    /// when this thread could answer the turn (cheap reads on a ready local file), else a
+    /// promise of it. On a ready local file the connection threads settle that promise
+    /// themselves; until then, and for servers (whose requests wait on timers), the async
+    /// runtime runs the turn.
+    #[napi(catch_unwind, ts_return_type = "string | Promise<string>")]
+    pub fn flush<'env>(&mut self, env: &'env Env) -> napi::Result<Either<String, Object<'env>>> {
         let requests = std::mem::take(&mut self.pending);
         let db = self.db.clone();
-        let (deferred, promise) = env.create_deferred()?;
-        let settle = move |json: String| deferred.resolve(move |_| Ok(json));
-        match db.try_ready().filter(|r| r.is_local()) {
-            Some(ready) => db.run_local(&ready, requests, Box::new(settle)),
-            None => {
-                crate::runtime::handle().spawn(async move { settle(db.run(requests).await) });
-            }
+        if let Some(ready) = db.try_ready().filter(|r| r.is_local()) {
+            let mut promise = None;
+            let answered = db
+                .run_local(&ready, requests, || {
+                    let (deferred, p) = env.create_deferred().map_err(|e| Error::internal(e.to_string()))?;
+                    promise = Some(p);
+                    Ok(Box::new(move |json: String| deferred.resolve(move |_| Ok(json))))
+                })
+                .map_err(to_napi)?;
+            return match (answered, promise) {
+                (Some(json), _) => Ok(Either::A(json)),
+                (None, Some(p)) => Ok(Either::B(p)),
+                (None, None) => Err(to_napi(Error::internal("a turn was neither answered nor deferred"))),
+            };
         }
-        Ok(promise)
+        let (deferred, promise) = env.create_deferred()?;
+        crate::runtime::handle().spawn(async move {
+            let json = db.run(requests).await;
+            deferred.resolve(move |_| Ok(json))
+        });
+        Ok(Either::B(promise))
     }
 
     #[napi(catch_unwind)]
