@@ -96,7 +96,7 @@ export interface PerformanceMetrics {
   queuedRequests: number
   totalConnections: number
   totalQueries: number
-  /** Turns of cheap reads answered on the calling thread instead of a pool connection (local files). */
+  /** Turns of cheap requests answered on the calling thread instead of a pool connection (local files). */
   inlineTurns: number
   errors: number
   backend: 'local' | 'remote' | 'replica'

@@ -314,6 +314,15 @@ impl Conn {
         }
     }
 
+    /// Runs `f` with SQLite's busy handler off, so a database another connection has locked
+    /// answers SQLITE_BUSY at once instead of waiting; then waits up to `wait` again.
+    pub fn without_busy_wait<T>(&mut self, wait: Duration, f: impl FnOnce(&mut Conn) -> T) -> T {
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let r = f(self);
+        let _ = self.conn.busy_timeout(wait);
+        r
+    }
+
     pub fn set_checkpoint_lock(&mut self, lock: Arc<std::sync::Mutex<()>>) {
         self.checkpoints = Some(lock);
     }

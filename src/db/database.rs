@@ -344,6 +344,14 @@ impl Ready {
         }
     }
 
+    /// What the writer thread does after each of its jobs, for a write run elsewhere: the
+    /// background checkpoint's cue.
+    pub fn after_writer_job(&self) {
+        if let Some(c) = &self.checkpointer {
+            c.nudge();
+        }
+    }
+
     /// Runs `f` on a reader connection and returns its result.
     pub fn read<T: Send + 'static>(&self, f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static) -> Result<T> {
         let (tx, rx) = std::sync::mpsc::channel();

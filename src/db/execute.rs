@@ -186,6 +186,14 @@ impl Database {
                 }
             }
         }
+        if turn.reads.is_empty() && turn.writes.len() == 1 {
+            if let Some(write) = self.write_here(ready, &mut turn.writes, &out) {
+                write.finish();
+                self.record(turn.started, out.len() as u64);
+                self.counters.inline_turns.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(Some(out.into_json()));
+            }
+        }
         let finish = Arc::new(Finish {
             db: self.clone(),
             out: out.clone(),
@@ -195,6 +203,41 @@ impl Database {
         });
         self.start_jobs(ready, turn.reads, turn.writes, &out, None, &mut || Box::new(finish.clone()));
         Ok(None)
+    }
+
+    /// A turn's lone write, run on this thread with the writer's connection when the writer
+    /// is idle, the write queue empty and the write known to be cheap. SQLite's busy wait is
+    /// off for it: if another process holds the file's write lock (or a checkpoint blocks
+    /// writers), the write did nothing and stays in `writes` for the writer thread, which
+    /// waits as usual. The returned guard settles what the write changed when finished.
+    fn write_here<'a>(&'a self, ready: &'a Ready, writes: &mut Vec<(usize, WriteItem)>, out: &Arc<Collector>) -> Option<WroteHere<'a>> {
+        let (slot, item) = writes.first()?;
+        let key = match item {
+            WriteItem::One(b) if b.info.kind == Kind::Write => &*b.sql,
+            WriteItem::Call(c) => c.operation,
+            _ => return None,
+        };
+        if !ready.inline.fits(std::iter::once(key)) || !ready.write_queue.is_empty() {
+            return None;
+        }
+        let mut guard = ready.pool.idle_writer()?;
+        let conn = guard.as_mut()?;
+        let slot = *slot;
+        let wait = Duration::from_millis(self.cfg.busy_timeout_ms);
+        let started = Instant::now();
+        let result = conn.without_busy_wait(wait, |c| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_alone(ready, c, &mut writes[0].1)))
+                .unwrap_or_else(|_| Err(Error::internal("the write failed inside the addon (a panic); other requests are unaffected")))
+        });
+        if matches!(&result, Err(e) if e.code == "SQLITE_BUSY") {
+            conn.ensure_autocommit();
+            return None;
+        }
+        conn.ensure_autocommit();
+        let (_, item) = writes.remove(0);
+        let mut items = [((out.clone(), slot), item)];
+        settle_writes(self, ready, conn, &mut items, vec![result], started.elapsed());
+        Some(WroteHere { ready, _writer: guard })
     }
 
     /// Runs one read on `conn`, caches what it may, and answers its slot.
@@ -367,6 +410,10 @@ impl WriteQueue {
         q.1.push(done);
     }
 
+    fn is_empty(&self) -> bool {
+        self.queued.lock().unwrap_or_else(|p| p.into_inner()).0.is_empty()
+    }
+
     /// The queued writes and their turns' tokens (dropped once the writes are answered).
     fn take(&self) -> (Vec<(Slot, WriteItem)>, Vec<Box<dyn Send>>) {
         std::mem::take(&mut *self.queued.lock().unwrap_or_else(|p| p.into_inner()))
@@ -532,27 +579,47 @@ fn run_writes(db: &Database, ready: &Ready, conn: &mut Conn, mut items: Vec<(Slo
                 vec![run_alone_retrying(ready, busy, conn, item)]
             }
         };
-        let committed: Vec<&StatementInfo> = items[i..j]
-            .iter()
-            .zip(&results)
-            .filter(|(_, r)| r.is_ok())
-            .flat_map(|((_, item), _)| item.infos())
-            .collect();
-        ready.after_write(&committed, conn);
-        for ((_, item), r) in items[i..j].iter().zip(&results) {
-            if let (WriteItem::Call(c), Ok(_)) = (item, r) {
-                let tables: Vec<Arc<str>> = c.writes.iter().map(|t| Arc::from(*t)).collect();
-                ready.cache.invalidate_tables(&tables);
-            }
-        }
-        // Group members share one commit, so each is charged the group's time.
-        let elapsed = started.elapsed();
-        for (r, ((out, slot), item)) in results.into_iter().zip(&items[i..j]) {
-            let (op, sql) = item.label();
-            db.observers.record(op, sql, elapsed, r.as_ref().err());
-            out.put(*slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
-        }
+        settle_writes(db, ready, conn, &mut items[i..j], results, started.elapsed());
         i = j;
+    }
+}
+
+/// After writes ran: what they changed is invalidated and announced, each is observed and
+/// answered. A write that ran alone teaches its cost to the inline reader; group members
+/// share one commit, so each is charged the group's time and none is learned from.
+fn settle_writes(db: &Database, ready: &Ready, conn: &mut Conn, items: &mut [(Slot, WriteItem)], results: Vec<Result<String>>, elapsed: Duration) {
+    let committed: Vec<&StatementInfo> =
+        items.iter().zip(&results).filter(|(_, r)| r.is_ok()).flat_map(|((_, item), _)| item.infos()).collect();
+    ready.after_write(&committed, conn);
+    for ((_, item), r) in items.iter().zip(&results) {
+        if let (WriteItem::Call(c), Ok(_)) = (item, r) {
+            let tables: Vec<Arc<str>> = c.writes.iter().map(|t| Arc::from(*t)).collect();
+            ready.cache.invalidate_tables(&tables);
+        }
+    }
+    let alone = items.len() == 1;
+    for (r, ((out, slot), item)) in results.into_iter().zip(items.iter()) {
+        let (op, sql) = item.label();
+        if alone {
+            ready.inline.learn(sql, elapsed);
+        }
+        db.observers.record(op, sql, elapsed, r.as_ref().err());
+        out.put(*slot, r.unwrap_or_else(|e| db.scrub(e).to_json()));
+    }
+}
+
+/// The writer's connection, borrowed by the JS thread for one write; letting go of it nudges
+/// the background checkpoint, as the writer thread does after each of its jobs.
+struct WroteHere<'a> {
+    ready: &'a Ready,
+    _writer: std::sync::MutexGuard<'a, Option<Conn>>,
+}
+
+impl WroteHere<'_> {
+    fn finish(self) {
+        let ready = self.ready;
+        drop(self);
+        ready.after_writer_job();
     }
 }
 

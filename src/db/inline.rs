@@ -1,9 +1,11 @@
-//! Cheap reads answered on the calling thread. Handing a lone awaited read to a connection
+//! Cheap requests answered on the calling thread. Handing a lone awaited call to a connection
 //! thread and waking the event loop with its answer costs two thread wake-ups, about 50 µs on
-//! a 2-core virtual machine: more than the point read itself. So a local file keeps one more
-//! read-only connection for the JS thread, and a turn of reads whose learned cost fits the
-//! budget runs there, as better-sqlite3 runs everything. A read that has not run yet, or
-//! whose recent runs took longer, goes to the pool, so the event loop is never held for long.
+//! a 2-core virtual machine: more than a point read or a small insert itself. So a local file
+//! keeps one more read-only connection for the JS thread, and a turn of reads whose learned
+//! cost fits the budget runs there, as better-sqlite3 runs everything; a turn's lone cheap
+//! write borrows the writer's connection while the writer is idle (`Database::write_here`).
+//! A request that has not run yet, or whose recent runs took longer, goes to the pool, so the
+//! event loop is never held for long.
 
 use super::conn::Conn;
 use std::collections::HashMap;
@@ -15,7 +17,7 @@ const BUDGET: Duration = Duration::from_micros(250);
 /// Statements and operations whose cost is remembered; the table starts over when full.
 const REMEMBERED: usize = 2048;
 
-/// What a read is remembered by: its SQL, or the optimized query's operation name.
+/// What a request is remembered by: its SQL, or the optimized query's operation name.
 pub type CostKey<'a> = &'a str;
 
 pub struct InlineReader {
@@ -29,7 +31,7 @@ impl InlineReader {
         InlineReader { conn: Mutex::new(conn), costs: Mutex::new(HashMap::new()) }
     }
 
-    /// Whether reads with these keys are known to fit the budget together.
+    /// Whether requests with these keys are known to fit the budget together.
     pub fn fits<'a>(&self, keys: impl Iterator<Item = CostKey<'a>>) -> bool {
         let costs = self.costs.lock().unwrap_or_else(|p| p.into_inner());
         let mut total = 0u64;

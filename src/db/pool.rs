@@ -7,7 +7,7 @@ use super::conn::Conn;
 use crate::error::{Error, Result};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,9 @@ struct Worker {
 
 pub struct Pool {
     writer: Worker,
+    /// The writer's connection: its thread locks it for each job, and the JS thread may
+    /// borrow it between jobs for a lone cheap write (`Pool::idle_writer`). None once closed.
+    writer_conn: Arc<Mutex<Option<Conn>>>,
     readers: Vec<Worker>,
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
@@ -55,9 +58,13 @@ impl Pool {
     /// `open(i)` makes the connection for worker `i` (0 is the writer).
     pub fn start(readers: usize, open: impl Fn(usize) -> Result<Conn>, mut after_write: Option<AfterWrite>) -> Result<Pool> {
         let mut threads = Vec::new();
+        let mut writer_conn = None;
         let mut spawn = |i: usize| -> Result<Worker> {
             let after = if i == 0 { after_write.take() } else { None };
-            let mut conn = open(i)?;
+            let conn = Arc::new(Mutex::new(Some(open(i)?)));
+            if i == 0 {
+                writer_conn = Some(conn.clone());
+            }
             let (tx, rx) = mpsc::channel::<Msg>();
             let queued = Arc::new(AtomicUsize::new(0));
             let busy = Arc::new(AtomicBool::new(false));
@@ -68,17 +75,24 @@ impl Pool {
                 .spawn(move || {
                     while let Some(Msg::Run(job)) = next(&rx) {
                         b.store(true, Ordering::Relaxed);
-                        // A panicking job must not take the connection's thread down with it:
-                        // its caller gets an error through its dropped reply channel.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut conn)));
-                        conn.set_deadline(None);
-                        conn.ensure_autocommit();
+                        {
+                            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+                            if let Some(c) = guard.as_mut() {
+                                // A panicking job must not take the connection's thread down
+                                // with it: its caller gets an error through its dropped reply.
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut *c)));
+                                c.set_deadline(None);
+                                c.ensure_autocommit();
+                            }
+                        }
                         b.store(false, Ordering::Relaxed);
                         q.fetch_sub(1, Ordering::Relaxed);
                         if let Some(after) = &after {
                             after();
                         }
                     }
+                    // Closes the connection with its thread.
+                    conn.lock().unwrap_or_else(|p| p.into_inner()).take();
                 })
                 .map_err(|e| Error::internal(format!("cannot start a connection thread: {e}")))?;
             threads.push(handle);
@@ -86,7 +100,22 @@ impl Pool {
         };
         let writer = spawn(0)?;
         let readers = (1..=readers.max(1)).map(&mut spawn).collect::<Result<Vec<_>>>()?;
-        Ok(Pool { writer, readers, threads: std::sync::Mutex::new(threads) })
+        let writer_conn = writer_conn.ok_or_else(|| Error::internal("the writer has no connection"))?;
+        Ok(Pool { writer, writer_conn, readers, threads: std::sync::Mutex::new(threads) })
+    }
+
+    /// The writer's connection for the calling thread, when the writer has no job queued or
+    /// running (so a write taken here cannot overtake one sent before it).
+    pub fn idle_writer(&self) -> Option<MutexGuard<'_, Option<Conn>>> {
+        if self.writer.queued.load(Ordering::Acquire) != 0 {
+            return None;
+        }
+        let guard = match self.writer_conn.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        guard.is_some().then_some(guard)
     }
 
     fn send(w: &Worker, job: Job) -> Result<()> {
