@@ -98,6 +98,8 @@ export interface PerformanceMetrics {
   totalQueries: number
   /** Turns of cheap requests answered on the calling thread instead of a pool connection (local files). */
   inlineTurns: number
+  /** Of those, the turns that were a lone write. */
+  inlineWrites: number
   errors: number
   backend: 'local' | 'remote' | 'replica'
 }

@@ -8,6 +8,10 @@ const { call, callAsync, fromNative, invalidType, outOfRange } = require('./erro
 const { parseResult, toResult } = require('./result-set')
 
 const PRIORITIES = new Set(['high', 'normal', 'low'])
+// Turns answered on this thread settle their promises in a microtask, so a loop of awaited
+// cheap calls would never give the event loop a turn by itself: once such answers have run
+// for this long since the loop last turned, the next flush waits for setImmediate.
+const INLINE_SLICE_MS = 2
 const EXECUTE_OPTIONS = new Set(['cache', 'ttl', 'priority'])
 
 function checkExecuteOptions(options) {
@@ -47,6 +51,10 @@ class EdgeOptimizedDatabase {
     this._scheduled = false
     this._flush = this._flush.bind(this)
     this._observers = []
+    this._inlineSince = 0
+    this._loopTurned = () => {
+      this._inlineSince = 0
+    }
   }
 
   _flush() {
@@ -73,8 +81,13 @@ class EdgeOptimizedDatabase {
       fail(err)
       return
     }
-    if (typeof answer === 'string') settle(answer)
-    else answer.then(settle, fail)
+    if (typeof answer === 'string') {
+      if (this._inlineSince === 0) {
+        this._inlineSince = performance.now()
+        setImmediate(this._loopTurned)
+      }
+      settle(answer)
+    } else answer.then(settle, fail)
   }
 
   _enqueue() {
@@ -82,7 +95,8 @@ class EdgeOptimizedDatabase {
       this._slots.push({ resolve, reject })
       if (!this._scheduled) {
         this._scheduled = true
-        queueMicrotask(this._flush)
+        if (this._inlineSince !== 0 && performance.now() - this._inlineSince > INLINE_SLICE_MS) setImmediate(this._flush)
+        else queueMicrotask(this._flush)
       }
     })
   }

@@ -81,3 +81,45 @@ fn concurrent_rust_submitters_share_turns() {
     assert_eq!(out[0]["rows"][0][1], 300);
     rt.block_on(db.close());
 }
+
+/// A turn as the JS thread flushes it: answered here (Some) or by the pool.
+fn flush_local(db: &Arc<Database>, reqs: Vec<Request>) -> (bool, Vec<serde_json::Value>) {
+    let ready = db.try_ready().expect("ready");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let here = db
+        .run_local(&ready, reqs, move || Ok(Box::new(move |json: String| drop(tx.send(json))) as Box<dyn FnOnce(String) + Send>))
+        .expect("flush");
+    let json = match &here {
+        Some(j) => j.clone(),
+        None => rx.recv().expect("answered"),
+    };
+    (here.is_some(), serde_json::from_str(&json).expect("json"))
+}
+
+fn insert_call(scales: bool) -> Request {
+    Request::Call(pingtopass_db_performance::db::Call {
+        operation: if scales { "test.scaled" } else { "test.fixed" },
+        write: true,
+        writes: &["t"],
+        scales,
+        run: Box::new(|conn| conn.exec("INSERT INTO t (v) VALUES ('x')", vec![]).map(|n| n.to_string())),
+    })
+}
+
+#[test]
+fn cheap_calls_run_on_the_calling_thread_unless_their_work_scales() {
+    let db = open("inline");
+    let rt = pingtopass_db_performance::runtime::handle();
+    rt.block_on(db.ready()).expect("ready");
+    let _ = run(&db, vec![exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", vec![])]);
+    let runs = |scales: bool| (0..8).filter(|_| {
+        let (here, out) = flush_local(&db, vec![insert_call(scales)]);
+        assert_eq!(out[0], 1, "{out:?}");
+        here
+    }).count();
+    assert!(runs(false) >= 1, "a lone cheap write is answered on the calling thread once its cost is known");
+    assert_eq!(runs(true), 0, "a call whose work scales with its arguments never is");
+    let out = run(&db, vec![exec("SELECT count(*) FROM t", vec![])]);
+    assert_eq!(out[0]["rows"][0][0], 16);
+    rt.block_on(db.close());
+}

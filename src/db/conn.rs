@@ -269,7 +269,8 @@ impl Conn {
         self.heal()?;
         let retry = self.may_retry();
         let mut r = self.exec_script_once(sql);
-        if retry && r.as_ref().is_err_and(never_ran) {
+        // Not after an interrupt: the script's earlier statements may have committed.
+        if retry && r.as_ref().is_err_and(stream_lost) {
             self.renew()?;
             r = self.exec_script_once(sql);
         }
@@ -360,12 +361,17 @@ fn wait_on<T>(rt: &Handle, limit: Limit, fut: impl Future<Output = std::result::
 }
 
 /// The server refused a request on a stream it no longer knows (expired, or closed after an
-/// error), or interrupted its statement: either way, outside a transaction, the request left
-/// nothing behind (SQLite rolls an interrupted statement back), so it may run again. sqld
+/// error), or interrupted its one statement: either way, outside a transaction, the request
+/// left nothing behind (SQLite rolls an interrupted statement back), so it may run again. sqld
 /// interrupts a statement now and then in the first second of load on a freshly started
 /// server; the remote load-tester test saw one such read in 5 to 20 runs.
 fn never_ran(e: &Error) -> bool {
-    e.message.contains("STREAM_EXPIRED") || e.message.contains("invalid baton") || e.message.contains("SQLITE_INTERRUPT")
+    stream_lost(e) || e.message.contains("SQLITE_INTERRUPT")
+}
+
+/// The server refused a request on a stream it no longer knows: nothing of it ran.
+fn stream_lost(e: &Error) -> bool {
+    e.message.contains("STREAM_EXPIRED") || e.message.contains("invalid baton")
 }
 
 /// Named statements bind by name: remote servers (Hrana) match named arguments by name only.

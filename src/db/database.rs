@@ -105,6 +105,8 @@ pub struct Counters {
     pub connection_us: AtomicU64,
     /// Turns answered on the calling thread (`inline.rs`) rather than by the pool.
     pub inline_turns: AtomicU64,
+    /// Of those, the turns that were a lone write on the borrowed writer connection.
+    pub inline_writes: AtomicU64,
 }
 
 pub struct Database {

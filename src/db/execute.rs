@@ -34,6 +34,9 @@ pub struct Call {
     pub write: bool,
     /// Tables whose cached reads a successful write invalidates.
     pub writes: &'static [&'static str],
+    /// Its work grows with its arguments (a batch), so its past runs do not predict the next:
+    /// it never runs on the JS thread (`inline.rs`).
+    pub scales: bool,
     pub run: Box<dyn FnMut(&mut Conn) -> Result<String> + Send>,
 }
 
@@ -43,10 +46,11 @@ struct ReadItem {
 }
 
 impl ReadItem {
-    fn cost_key(&self) -> &str {
+    /// What its cost is remembered by; None when it must not run on the JS thread.
+    fn cost_key(&self) -> Option<&str> {
         match &self.work {
-            ReadWork::Stmt { bound, .. } => &bound.sql,
-            ReadWork::Call(c) => c.operation,
+            ReadWork::Stmt { bound, .. } => Some(&bound.sql),
+            ReadWork::Call(c) => (!c.scales).then_some(c.operation),
         }
     }
 }
@@ -168,7 +172,8 @@ impl Database {
     ) -> Result<Option<String>> {
         let out = Collector::new(requests.len());
         let mut turn = self.plan(ready, requests, &out);
-        if turn.writes.is_empty() && ready.inline.fits(turn.reads.iter().map(ReadItem::cost_key)) {
+        let keys: Option<Vec<&str>> = turn.reads.iter().map(ReadItem::cost_key).collect();
+        if turn.writes.is_empty() && keys.is_some_and(|k| ready.inline.fits(k.into_iter())) {
             if let Some(mut guard) = ready.inline.conn() {
                 if let Some(conn) = guard.as_mut() {
                     let reads = std::mem::take(&mut turn.reads);
@@ -191,6 +196,7 @@ impl Database {
                 write.finish();
                 self.record(turn.started, out.len() as u64);
                 self.counters.inline_turns.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.counters.inline_writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Ok(Some(out.into_json()));
             }
         }
@@ -214,7 +220,7 @@ impl Database {
         let (slot, item) = writes.first()?;
         let key = match item {
             WriteItem::One(b) if b.info.kind == Kind::Write => &*b.sql,
-            WriteItem::Call(c) => c.operation,
+            WriteItem::Call(c) if !c.scales => c.operation,
             _ => return None,
         };
         if !ready.inline.fits(std::iter::once(key)) || !ready.write_queue.is_empty() {

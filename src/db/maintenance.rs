@@ -37,6 +37,7 @@ impl Database {
                 "totalConnections": connections,
                 "totalQueries": queries,
                 "inlineTurns": c.inline_turns.load(Relaxed),
+                "inlineWrites": c.inline_writes.load(Relaxed),
                 "errors": c.errors.load(Relaxed),
                 "backend": self.cfg.backend.name(),
             },

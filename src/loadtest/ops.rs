@@ -90,6 +90,7 @@ fn start_session(user_id: i64, exam_id: i64) -> Call {
         operation: "loadtest.startSession",
         write: true,
         writes: &["study_sessions"],
+        scales: false,
         run: Box::new(move |conn| {
             let ids = conn.query_map(
                 "INSERT INTO study_sessions (user_id, exam_id, mode, question_count, status, created_at, last_activity) \

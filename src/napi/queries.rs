@@ -26,6 +26,7 @@ pub fn build(name: &str, args_json: &str) -> Result<Call> {
             operation: "__panic",
             write: false,
             writes: &[],
+            scales: false,
             run: Box::new(|_| panic!("deliberate panic on a connection thread")),
         }),
         _ => Err(Error::out_of_range("query", &format!("a known query, not {name:?}"))),

@@ -113,6 +113,7 @@ pub fn record_answer(args: &Json) -> Result<Call> {
         operation: "study.recordAnswerOptimized",
         write: true,
         writes: &["user_answers", "questions"],
+        scales: false,
         run: Box::new(move |conn| {
             let stats = conn.query_map(
                 UPDATE_STATS,
@@ -144,6 +145,7 @@ pub fn record_answers_batch(args: &Json) -> Result<Call> {
         operation: "study.recordAnswersBatch",
         write: true,
         writes: &["user_answers", "questions"],
+        scales: true,
         run: Box::new(move |conn| {
             let mut w = RowWriter::new(conn.cell_types);
             // (count, correct, time sum) per question, applied once each.
@@ -192,6 +194,7 @@ pub fn update_session_progress(session_id: &Json) -> Result<Call> {
         operation: "study.updateSessionProgressOptimized",
         write: true,
         writes: &["study_sessions"],
+        scales: false,
         run: Box::new(move |conn| one(conn, SESSION_PROGRESS_UPDATE, vec![Value::Integer(id)])),
     })
 }

@@ -86,6 +86,7 @@ pub fn explain() -> crate::db::Call {
         operation: "queries.explain",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| {
             let mut out = serde_json::Map::new();
             for (name, sql, params) in &plans {

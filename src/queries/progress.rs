@@ -28,6 +28,7 @@ pub fn user_progress(user_id: &Json, exam_id: &Json) -> Result<Call> {
         operation: "progress.getUserProgressOptimized",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| one(conn, USER_PROGRESS, params.clone())),
     })
 }
@@ -42,6 +43,7 @@ pub fn exam_leaderboard(exam_id: &Json, limit: &Json) -> Result<Call> {
         operation: "progress.getExamLeaderboardOptimized",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| list(conn, LEADERBOARD, params.clone())),
     })
 }

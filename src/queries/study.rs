@@ -82,6 +82,7 @@ pub fn study_questions(args: &Json) -> Result<Call> {
             operation: "study.getOptimizedStudyQuestions",
             write: false,
             writes: &[],
+            scales: false,
             run: Box::new(move |conn| practice.run(conn)),
         });
     };
@@ -99,6 +100,7 @@ pub fn study_questions(args: &Json) -> Result<Call> {
         operation: "study.getOptimizedStudyQuestions",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| {
             let ids = conn.query_map(sql, params.clone(), |r| Ok(r.get::<i64>(0)?))?;
             questions(conn, &ids)
@@ -137,6 +139,7 @@ pub fn search_questions(text: &Json, options: &Json) -> Result<Call> {
         operation: "study.searchQuestions",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| {
             let fts = conn.query_map(
                 "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'questions_fts'",

@@ -19,6 +19,7 @@ pub fn pending_opportunities(limit: &Json) -> Result<Call> {
         operation: "twitter.getPendingOpportunitiesOptimized",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| list(conn, PENDING, params.clone())),
     })
 }
@@ -30,6 +31,7 @@ pub fn growth_analytics(days: &Json) -> Result<Call> {
         operation: "twitter.getGrowthAnalyticsOptimized",
         write: false,
         writes: &[],
+        scales: false,
         run: Box::new(move |conn| list(conn, GROWTH, params.clone())),
     })
 }
