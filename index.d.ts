@@ -66,6 +66,11 @@ export interface EdgeDatabaseOptions {
   busyTimeout?: number
   /** DB_REQUEST_TIMEOUT: milliseconds before a call to a server fails. Default 10,000. */
   requestTimeout?: number
+  /**
+   * DB_INLINE_BUDGET: milliseconds a turn of cheap requests may be expected to take to be answered
+   * on the JS thread instead of a pool connection (local files). Default 0.25; 0 sends every request to the pool.
+   */
+  inlineBudget?: number
 }
 
 export interface EdgeConfig {

@@ -64,6 +64,9 @@ pub struct EdgeConfig {
     pub concurrency: u32,
     pub busy_timeout_ms: u64,
     pub request_timeout_ms: u64,
+    /// How long a request answered on the JS thread may be expected to take (`db/inline.rs`);
+    /// zero sends every request to the pool.
+    pub inline_budget_us: u64,
 }
 
 impl EdgeConfig {
@@ -126,6 +129,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("readYourWrites", "DB_READ_YOUR_WRITES"),
     ("busyTimeout", "DB_BUSY_TIMEOUT"),
     ("requestTimeout", "DB_REQUEST_TIMEOUT"),
+    ("inlineBudget", "DB_INLINE_BUDGET"),
 ];
 
 struct Source<'a> {
@@ -250,6 +254,7 @@ pub fn resolve(
         concurrency: defaults.concurrency,
         busy_timeout_ms: src.number("busyTimeout", 0.0, 600_000.0, true)?.map_or(5_000, |n| n as u64),
         request_timeout_ms: src.number("requestTimeout", 1.0, 600_000.0, true)?.map_or(10_000, |n| n as u64),
+        inline_budget_us: src.number("inlineBudget", 0.0, 1_000.0, false)?.map_or(250, |ms| (ms * 1000.0).round() as u64),
     })
 }
 

@@ -216,7 +216,7 @@ impl Database {
             sync,
             checkpointer,
             write_queue: Default::default(),
-            inline: InlineReader::new(inline),
+            inline: InlineReader::new(inline, Duration::from_micros(cfg.inline_budget_us)),
             schema_epoch,
         });
         // Checks the link and the credentials now: a bad token otherwise surfaces only on

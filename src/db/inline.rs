@@ -4,16 +4,14 @@
 //! keeps one more read-only connection for the JS thread, and a turn of reads whose learned
 //! cost fits the budget runs there, as better-sqlite3 runs everything; a turn's lone cheap
 //! write borrows the writer's connection while the writer is idle (`Database::write_here`).
-//! A request that has not run yet, or whose recent runs took longer, goes to the pool, so the
-//! event loop is never held for long.
+//! A request that has not run yet, or whose recent runs took longer than `inlineBudget`
+//! (250 µs unless set), goes to the pool, so the event loop is never held for long.
 
 use super::conn::Conn;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-/// The most a turn may be expected to hold the event loop.
-const BUDGET: Duration = Duration::from_micros(250);
 /// Statements and operations whose cost is remembered; the table starts over when full.
 const REMEMBERED: usize = 2048;
 
@@ -22,17 +20,22 @@ pub type CostKey<'a> = &'a str;
 
 pub struct InlineReader {
     conn: Mutex<Option<Conn>>,
+    /// The most a turn may be expected to hold the event loop (`inlineBudget`).
+    budget: Duration,
     /// Moving average of each key's run time, in microseconds.
     costs: Mutex<HashMap<String, u32>>,
 }
 
 impl InlineReader {
-    pub fn new(conn: Option<Conn>) -> Self {
-        InlineReader { conn: Mutex::new(conn), costs: Mutex::new(HashMap::new()) }
+    pub fn new(conn: Option<Conn>, budget: Duration) -> Self {
+        InlineReader { conn: Mutex::new(conn), budget, costs: Mutex::new(HashMap::new()) }
     }
 
     /// Whether requests with these keys are known to fit the budget together.
     pub fn fits<'a>(&self, keys: impl Iterator<Item = CostKey<'a>>) -> bool {
+        if self.budget.is_zero() {
+            return false;
+        }
         let costs = self.costs.lock().unwrap_or_else(|p| p.into_inner());
         let mut total = 0u64;
         for k in keys {
@@ -41,7 +44,7 @@ impl InlineReader {
                 None => return false,
             }
         }
-        total <= BUDGET.as_micros() as u64
+        total <= self.budget.as_micros() as u64
     }
 
     /// Remembers one run of `key`, wherever it ran.
@@ -82,7 +85,7 @@ mod tests {
 
     #[test]
     fn unknown_reads_do_not_fit() {
-        let r = InlineReader::new(None);
+        let r = InlineReader::new(None, Duration::from_micros(250));
         assert!(!r.fits(["SELECT 1"].into_iter()));
         r.learn("SELECT 1", Duration::from_micros(20));
         assert!(r.fits(["SELECT 1"].into_iter()));
@@ -91,7 +94,7 @@ mod tests {
 
     #[test]
     fn slow_runs_move_a_read_out_of_budget_and_back() {
-        let r = InlineReader::new(None);
+        let r = InlineReader::new(None, Duration::from_micros(250));
         r.learn("q", Duration::from_micros(40));
         for _ in 0..3 {
             r.learn("q", Duration::from_millis(2));
@@ -105,7 +108,7 @@ mod tests {
 
     #[test]
     fn a_turn_over_budget_does_not_fit() {
-        let r = InlineReader::new(None);
+        let r = InlineReader::new(None, Duration::from_micros(250));
         r.learn("a", Duration::from_micros(200));
         r.learn("b", Duration::from_micros(100));
         assert!(r.fits(["a"].into_iter()));
@@ -113,8 +116,15 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_budget_sends_everything_to_the_pool() {
+        let r = InlineReader::new(None, Duration::ZERO);
+        r.learn("q", Duration::ZERO);
+        assert!(!r.fits(["q"].into_iter()));
+    }
+
+    #[test]
     fn a_closed_reader_has_no_connection() {
-        let r = InlineReader::new(None);
+        let r = InlineReader::new(None, Duration::from_micros(250));
         assert!(r.conn().is_none());
     }
 }

@@ -25,6 +25,8 @@ struct Worker {
     tx: mpsc::Sender<Msg>,
     /// Jobs sent and not yet finished: the load figure for routing and the pool metrics.
     queued: Arc<AtomicUsize>,
+    /// Jobs sent whose thread has not yet locked the connection for them.
+    waiting: Arc<AtomicUsize>,
     busy: Arc<AtomicBool>,
 }
 
@@ -67,8 +69,9 @@ impl Pool {
             }
             let (tx, rx) = mpsc::channel::<Msg>();
             let queued = Arc::new(AtomicUsize::new(0));
+            let waiting = Arc::new(AtomicUsize::new(0));
             let busy = Arc::new(AtomicBool::new(false));
-            let (q, b) = (queued.clone(), busy.clone());
+            let (q, w, b) = (queued.clone(), waiting.clone(), busy.clone());
             let name = if i == 0 { "pingtopass-writer".to_string() } else { format!("pingtopass-reader-{i}") };
             let handle = std::thread::Builder::new()
                 .name(name)
@@ -77,6 +80,8 @@ impl Pool {
                         b.store(true, Ordering::Relaxed);
                         {
                             let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+                            // Only once the connection is held: see `idle_writer`.
+                            w.fetch_sub(1, Ordering::AcqRel);
                             if let Some(c) = guard.as_mut() {
                                 // A panicking job must not take the connection's thread down
                                 // with it: its caller gets an error through its dropped reply.
@@ -96,7 +101,7 @@ impl Pool {
                 })
                 .map_err(|e| Error::internal(format!("cannot start a connection thread: {e}")))?;
             threads.push(handle);
-            Ok(Worker { tx, queued, busy })
+            Ok(Worker { tx, queued, waiting, busy })
         };
         let writer = spawn(0)?;
         let readers = (1..=readers.max(1)).map(&mut spawn).collect::<Result<Vec<_>>>()?;
@@ -104,10 +109,13 @@ impl Pool {
         Ok(Pool { writer, writer_conn, readers, threads: std::sync::Mutex::new(threads) })
     }
 
-    /// The writer's connection for the calling thread, when the writer has no job queued or
-    /// running (so a write taken here cannot overtake one sent before it).
+    /// The writer's connection for the calling thread, when no job sent to the writer is
+    /// waiting to start and none is running, so a write taken here cannot overtake one sent
+    /// before it. (A job counts as waiting until its thread holds the connection; a job that
+    /// has just answered its caller but not yet returned holds it too, so the caller's next
+    /// write may have to go to the writer thread.)
     pub fn idle_writer(&self) -> Option<MutexGuard<'_, Option<Conn>>> {
-        if self.writer.queued.load(Ordering::Acquire) != 0 {
+        if self.writer.waiting.load(Ordering::Acquire) != 0 {
             return None;
         }
         let guard = match self.writer_conn.try_lock() {
@@ -120,8 +128,10 @@ impl Pool {
 
     fn send(w: &Worker, job: Job) -> Result<()> {
         w.queued.fetch_add(1, Ordering::Relaxed);
+        w.waiting.fetch_add(1, Ordering::AcqRel);
         w.tx.send(Msg::Run(job)).map_err(|_| {
             w.queued.fetch_sub(1, Ordering::Relaxed);
+            w.waiting.fetch_sub(1, Ordering::AcqRel);
             Error::closed()
         })
     }

@@ -37,6 +37,7 @@ pub fn describe(cfg: &EdgeConfig) -> serde_json::Value {
         "concurrency": cfg.concurrency,
         "busyTimeout": cfg.busy_timeout_ms,
         "requestTimeout": cfg.request_timeout_ms,
+        "inlineBudget": cfg.inline_budget_us as f64 / 1000.0,
     })
 }
 
