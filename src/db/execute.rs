@@ -160,8 +160,9 @@ impl Database {
     }
 
     /// Runs one turn's requests on a local file without a stop on the async runtime. A turn
-    /// of reads known to be cheap (see `inline.rs`), or one the cache answered whole, is
-    /// answered on this thread: its JSON array of outcomes is returned. Otherwise `defer()`
+    /// of reads known to be cheap (see `inline.rs`), a lone cheap write (`write_here`), or a
+    /// turn the cache answered whole is answered on this thread: its JSON array of outcomes
+    /// is returned. Otherwise `defer()`
     /// gives the callback that the connection thread finishing last calls with that array,
     /// so a lone awaited call wakes two threads instead of four.
     pub fn run_local(
