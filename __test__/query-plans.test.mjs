@@ -47,7 +47,7 @@ const SERVES = {
   idx_user_progress_leaderboard: ['exam_leaderboard'],
   idx_user_answers_cache_warm_active: ['cache_warm_active_users'],
   idx_exams_cache_warm_popular: ['cache_warm_active_exams'],
-  idx_opportunities_pending_queue: ['pending_opportunities'],
+  idx_opportunities_pending_queue: ['pending_opportunities_walk'],
 }
 
 /**
@@ -165,4 +165,50 @@ test('full-text search ranks matches and survives hostile input', async () => {
   }
   const inExam = await q.study.searchQuestions('vlan', { examId: 1, limit: 50 })
   assert.ok(inExam.every((h) => h.examId === 1))
+})
+
+// The ranking walk stops early (src/queries/pending.rs): it must give exactly the order of a
+// full sort, on data built to catch a wrong bound: tied potentials and creation times, every
+// multiplier, NULL relevance and creation times, text timestamps, negative relevance, and rows
+// that are not pending.
+test('pending opportunities: the early-stopping walk ranks as a full sort does', async () => {
+  const FULL = `SELECT eo.id FROM engagement_opportunities eo
+      JOIN twitter_accounts a ON a.id = eo.account_id JOIN tweets t ON t.id = eo.tweet_id
+     WHERE eo.status = 'pending'
+     ORDER BY CASE WHEN a.followers_count > 10000 THEN eo.relevance_score * 1.5
+                   WHEN a.followers_count > 1000 THEN eo.relevance_score * 1.2
+                   ELSE eo.relevance_score END DESC,
+              (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END) DESC,
+              eo.rowid
+     LIMIT ?`
+  const stmts = [
+    `INSERT INTO twitter_accounts (id, username, followers_count) VALUES
+       ('walk-big', 'walk_big', 50000), ('walk-mid', 'walk_mid', 5000), ('walk-small', 'walk_small', 10)`,
+    `INSERT INTO tweets (id, account_id, text) VALUES ('walk-t1', 'walk-big', 'a'), ('walk-t2', 'walk-mid', 'b'), ('walk-t3', 'walk-small', 'c')`,
+  ]
+  const accounts = ['walk-big', 'walk-mid', 'walk-small']
+  // Relevance from a short list, so potentials tie across accounts (0.8 * 1.5 = 1.2 = 1.0 * 1.2).
+  const relevance = [null, -0.4, 0, 0.4, 0.5, 0.6, 0.8, 1, 1.2]
+  let seed = 7
+  const rnd = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n
+  const rows = []
+  for (let i = 0; i < 400; i++) {
+    const a = rnd(3)
+    const tweet = `'walk-t${a + 1}'`
+    const status = rnd(5) === 0 ? "'done'" : "'pending'"
+    const r = relevance[rnd(relevance.length)]
+    const t = 1_700_000_000 + rnd(4) * 3600
+    const created = rnd(10) === 0 ? 'NULL' : rnd(2) ? String(t) : `'${new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' ')}'`
+    rows.push(`('walk-${i}', ${tweet}, '${accounts[a]}', 'reply', ${r === null ? 'NULL' : r}, ${status}, ${created})`)
+  }
+  stmts.push(`INSERT INTO engagement_opportunities (id, tweet_id, account_id, opportunity_type, relevance_score, status, created_at) VALUES ${rows.join(', ')}`)
+  await db.batch(stmts)
+  const q = createOptimizedQueries(db)
+  for (const limit of [1, 2, 5, 20, 60, 1000]) {
+    const expected = (await db.execute(FULL, [limit], { cache: false })).rows.map((r) => r.id)
+    const got = (await q.twitter.getPendingOpportunitiesOptimized(limit)).map((r) => r.id)
+    assert.deepEqual(got, expected, `limit ${limit}`)
+  }
+  const plans = await explainQueries(db)
+  assert.ok(!plans.pending_opportunities_walk.some((l) => /TEMP B-TREE/.test(l)), 'the walk reads the index in order, unsorted')
 })

@@ -221,26 +221,37 @@ impl Conn {
     }
 
     /// Runs a statement and maps every row; for the Rust-side queries.
-    pub fn query_map<T>(
+    pub fn query_map<T>(&mut self, sql: &str, params: Vec<Value>, mut f: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+        self.query_until(sql, params, |row| f(row).map(Some))
+    }
+
+    /// Maps rows until `f` answers None: a walk that stops once it has what it needs, without
+    /// stepping through the rest.
+    pub fn query_until<T>(
         &mut self,
         sql: &str,
         params: Vec<Value>,
-        mut f: impl FnMut(&Row) -> Result<T>,
+        mut f: impl FnMut(&Row) -> Result<Option<T>>,
     ) -> Result<Vec<T>> {
         self.heal()?;
         let again = self.may_retry().then(|| params.clone());
-        let r = self.query_map_once(sql, params, &mut f);
+        let r = self.query_until_once(sql, params, &mut f);
         let r = match (r, again) {
             (Err(e), Some(p)) if never_ran(&e) => {
                 self.renew()?;
-                self.query_map_once(sql, p, &mut f)
+                self.query_until_once(sql, p, &mut f)
             }
             (r, _) => r,
         };
         r.map_err(|e| self.after_error(sql, e))
     }
 
-    fn query_map_once<T>(&mut self, sql: &str, params: Vec<Value>, f: &mut impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+    fn query_until_once<T>(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+        f: &mut impl FnMut(&Row) -> Result<Option<T>>,
+    ) -> Result<Vec<T>> {
         let (rt, limit) = (self.rt.clone(), self.limit());
         let stmt = &self.statement(sql)?.stmt;
         let r: Result<Result<Vec<T>>> = wait_on(&rt, limit, async {
@@ -248,7 +259,8 @@ impl Conn {
             let mut rows = stmt.query(Params::Positional(params)).await?;
             while let Some(row) = rows.next().await? {
                 match f(&row) {
-                    Ok(v) => out.push(v),
+                    Ok(Some(v)) => out.push(v),
+                    Ok(None) => break,
                     Err(e) => return Ok(Err(e)),
                 }
             }

@@ -6,6 +6,7 @@
 
 mod answers;
 mod input;
+mod pending;
 mod practice;
 mod progress;
 pub mod rows;
@@ -77,7 +78,8 @@ pub fn explain() -> crate::db::Call {
         ("session_progress_update", answers::SESSION_PROGRESS_UPDATE, vec![I(1)]),
         ("user_progress", progress::USER_PROGRESS, vec![I(1), I(1), I(10)]),
         ("exam_leaderboard", progress::LEADERBOARD, vec![I(1), I(10)]),
-        ("pending_opportunities", twitter::PENDING, vec![Null, I(20)]),
+        ("pending_opportunities_walk", pending::WALK, vec![]),
+        ("pending_opportunities_rows", pending::ROWS, vec![T("[1,2,3]".into())]),
         ("growth_analytics", twitter::GROWTH, vec![I(30)]),
         ("cache_warm_active_users", CACHE_WARM_ACTIVE_USERS, vec![T("[1,2]".into()), I(0), I(100)]),
         ("cache_warm_active_exams", CACHE_WARM_ACTIVE_EXAMS, vec![]),

@@ -7,20 +7,18 @@ use crate::error::Result;
 use libsql::Value;
 use serde_json::Value as Json;
 
-// Served by idx_opportunities_pending_queue (004).
-pub(crate) const PENDING: &str = include_str!("sql/pending_opportunities.sql");
 // Served by the app's growth_metrics date index.
 pub(crate) const GROWTH: &str = include_str!("sql/growth_analytics.sql");
 
 /// `twitter.getPendingOpportunitiesOptimized(limit = 20)`: every pending opportunity, best first.
 pub fn pending_opportunities(limit: &Json) -> Result<Call> {
-    let params = vec![Value::Null, Value::Integer(input::opt_int(limit, "limit", 1, 1000)?.unwrap_or(20))];
+    let limit = input::opt_int(limit, "limit", 1, 1000)?.unwrap_or(20) as usize;
     Ok(Call {
         operation: "twitter.getPendingOpportunitiesOptimized",
         write: false,
         writes: &[],
         scales: false,
-        run: Box::new(move |conn| list(conn, PENDING, params.clone())),
+        run: Box::new(move |conn| super::pending::top(conn, limit)),
     })
 }
 

@@ -6,13 +6,12 @@
 -- date would repeat it as a prefix) and idx_tweets_analysis_perf (a duplicate of the app's
 -- idx_tweets_account_created that serves no query of the layer).
 
--- pending_opportunities.sql: pending opportunities by creation time (as unix seconds, text or
--- integer alike) for the not-expired range, covering the ranking inputs (relevance, account) and
--- the tweet to join.  status leads although the index only holds 'pending' rows: with an equality
--- on it the planner prefers this index to the app's idx_opportunities_status_created even without
--- ANALYZE statistics (with a range alone it would not).
+-- pending_opportunities_walk.sql: pending opportunities in relevance order, so the ranking walk
+-- (src/queries/pending.rs) can stop once no later row can reach the top; it covers the walk's
+-- other inputs (account and tweet to join, the raw created_at) so the walk stays index-only.
+-- status leads although the index only holds 'pending' rows: with an equality on it the planner
+-- prefers this index to the app's idx_opportunities_status_created even without ANALYZE
+-- statistics.
 CREATE INDEX IF NOT EXISTS idx_opportunities_pending_queue
-  ON engagement_opportunities (status,
-                               (CASE WHEN typeof(created_at) = 'text' THEN unixepoch(created_at) ELSE created_at END),
-                               relevance_score, account_id, tweet_id)
+  ON engagement_opportunities (status, relevance_score, account_id, tweet_id, created_at)
   WHERE status = 'pending';
