@@ -108,6 +108,25 @@ describe('embedded replica', () => {
     await db.cleanup()
   })
 
+  test('a schema change pulled by a sync reaches statements prepared before it; data syncs keep them', async () => {
+    const primary = remote(server.tokens.rw)
+    await primary.execute('CREATE TABLE replica_shape (a INTEGER)')
+    await primary.execute('INSERT INTO replica_shape VALUES (1)')
+    const db = remote(server.tokens.rw, { replicaPath: join(dir, 'replica-shape.db'), syncInterval: 0, maxConnections: 1 })
+    const read = () => db.execute('SELECT * FROM replica_shape ORDER BY a', [], { cache: false })
+    assert.deepEqual((await read()).columns, ['a'])
+    await primary.execute('INSERT INTO replica_shape VALUES (2)')
+    await db.sync()
+    assert.deepEqual((await read()).rows, [{ a: 1 }, { a: 2 }])
+    await primary.execute("ALTER TABLE replica_shape ADD COLUMN b TEXT DEFAULT 'x'")
+    await db.sync()
+    const after = await read()
+    assert.deepEqual(after.columns, ['a', 'b'])
+    assert.deepEqual(after.rows, [{ a: 1, b: 'x' }, { a: 2, b: 'x' }])
+    await db.cleanup()
+    await primary.cleanup()
+  })
+
   test('forwards numbered parameters, RETURNING rows with NULLs and the optimized writes', async () => {
     const primary = remote(server.tokens.rw)
     await applySchema(primary)

@@ -39,9 +39,13 @@ pub struct Conn {
     /// its own full timeout after the ones before it.
     deadline: Option<Instant>,
     reconnect: Arc<dyn Fn() -> Result<libsql::Connection> + Send + Sync>,
-    /// Bumped by any schema change: cached statements (and their column lists) are dropped.
+    /// Bumped whenever the schema may have changed (DDL, a replica sync that pulled frames):
+    /// the next statement checks the schema version.
     schema_epoch: Arc<AtomicU64>,
     seen_epoch: u64,
+    /// The schema version the cached statements (and their column lists) were prepared
+    /// under; None until first checked.
+    schema_version: Option<i64>,
     /// The background checkpoint's lock (a local file's writer only).
     checkpoints: Option<Arc<std::sync::Mutex<()>>>,
 }
@@ -69,6 +73,7 @@ impl Conn {
             reconnect,
             schema_epoch,
             seen_epoch,
+            schema_version: None,
             checkpoints: None,
         })
     }
@@ -140,12 +145,21 @@ impl Conn {
     fn prepare_cached(&mut self, sql: &str) -> Result<()> {
         let epoch = self.schema_epoch.load(Ordering::Acquire);
         if epoch != self.seen_epoch {
-            self.stmts.clear();
             self.seen_epoch = epoch;
-            // prepare() trusts the connection's parsed schema; only a statement that starts a
-            // read transaction checks the schema cookie and reloads it. Without this, column
-            // lists cached from a fresh prepare could predate an ALTER TABLE.
-            self.exec_script("SELECT 1 FROM sqlite_schema LIMIT 1")?;
+            // A replica's every sync that pulls frames bumps the epoch, and re-preparing every
+            // statement after each one cost more than the reads themselves: keep them unless
+            // the schema really changed. A SELECT, not the PRAGMA, which a replica would send
+            // to its primary.
+            let version = self.query_map("SELECT schema_version FROM pragma_schema_version", vec![], |r| Ok(r.get::<i64>(0)?))?;
+            let version = version.first().copied();
+            if version.is_none() || version != self.schema_version {
+                self.stmts.clear();
+                self.schema_version = version;
+                // prepare() trusts the connection's parsed schema; only a statement that starts
+                // a read transaction checks the schema cookie and reloads it. Without this,
+                // column lists cached from a fresh prepare could predate an ALTER TABLE.
+                self.exec_script("SELECT 1 FROM sqlite_schema LIMIT 1")?;
+            }
         }
         if !self.stmts.contains_key(sql) {
             let conn = self.conn.clone();
