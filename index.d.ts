@@ -68,7 +68,7 @@ export interface EdgeDatabaseOptions {
   requestTimeout?: number
   /**
    * DB_INLINE_BUDGET: milliseconds a turn of cheap requests may be expected to take to be answered
-   * on the JS thread instead of a pool connection (local files). Default 0.25; 0 sends every request to the pool.
+   * on the JS thread instead of a pool connection (local files). Default 0.5; 0 sends every request to the pool.
    */
   inlineBudget?: number
 }

@@ -254,7 +254,7 @@ pub fn resolve(
         concurrency: defaults.concurrency,
         busy_timeout_ms: src.number("busyTimeout", 0.0, 600_000.0, true)?.map_or(5_000, |n| n as u64),
         request_timeout_ms: src.number("requestTimeout", 1.0, 600_000.0, true)?.map_or(10_000, |n| n as u64),
-        inline_budget_us: src.number("inlineBudget", 0.0, 1_000.0, false)?.map_or(250, |ms| (ms * 1000.0).round() as u64),
+        inline_budget_us: src.number("inlineBudget", 0.0, 1_000.0, false)?.map_or(500, |ms| (ms * 1000.0).round() as u64),
     })
 }
 

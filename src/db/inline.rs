@@ -5,7 +5,7 @@
 //! cost fits the budget runs there, as better-sqlite3 runs everything; a turn's lone cheap
 //! write borrows the writer's connection while the writer is idle (`Database::write_here`).
 //! A request that has not run yet, or whose recent runs took longer than `inlineBudget`
-//! (250 µs unless set), goes to the pool, so the event loop is never held for long.
+//! (500 µs unless set), goes to the pool, so the event loop is never held for long.
 
 use super::conn::Conn;
 use std::collections::HashMap;
