@@ -150,8 +150,15 @@ impl Conn {
             // statement after each one cost more than the reads themselves: keep them unless
             // the schema really changed. A SELECT, not the PRAGMA, which a replica would send
             // to its primary.
-            let version = self.query_map("SELECT schema_version FROM pragma_schema_version", vec![], |r| Ok(r.get::<i64>(0)?))?;
-            let version = version.first().copied();
+            let version = match self.query_map("SELECT schema_version FROM pragma_schema_version", vec![], |r| Ok(r.get::<i64>(0)?)) {
+                Ok(v) => v.first().copied(),
+                Err(e) => {
+                    // Unknown, so nothing cached may be trusted.
+                    self.stmts.clear();
+                    self.schema_version = None;
+                    return Err(e);
+                }
+            };
             if version.is_none() || version != self.schema_version {
                 self.stmts.clear();
                 self.schema_version = version;
