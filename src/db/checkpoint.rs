@@ -11,6 +11,7 @@
 //! old frames).
 
 use crate::error::{Error, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -26,14 +27,50 @@ const MIN_GAP: Duration = Duration::from_millis(20);
 const PASSIVE_SQL: &str = "PRAGMA wal_checkpoint(PASSIVE)";
 
 /// A WAL only starts over from its beginning when a writer finds every frame copied back and
-/// no reader still on one. Under steady load some reader always is, so the file grew without
-/// end: every frame went to a fresh part of the file (block allocation on each write) and the
-/// writer's own backstop checkpoint ran anyway. Past this many frames, all of them copied
-/// back, a RESTART checkpoint waits (up to `RESTART_WAIT`) for the readers to move to the
-/// database file, holding the writer for that moment only, and the next commit rewinds.
-const RESTART_FRAMES: i64 = 4_000;
+/// no reader still on one. Under steady load some reader always is, and the writer appends
+/// between any two checkpoints, so the file grew without end (165 MB in a 20 s closed-loop
+/// run): every frame went to a fresh part of the file, and reads of recent pages went
+/// through the WAL index and `pread` instead of the memory map. A
+/// RESTART checkpoint from this thread never won the write lock from a busy writer. So when
+/// a PASSIVE run finds the WAL past `REWIND_FRAMES` and copied back to within
+/// `REWIND_SLACK` frames (no long reader pins old ones), it asks the writer: between two of
+/// its jobs, the writer runs the RESTART itself (`WalShared::rewind_if_due`), copying the
+/// last few frames and waiting up to `REWIND_WAIT` for readers to move to the database
+/// file, and its next commit starts the WAL over.
+const REWIND_FRAMES: i64 = 4_000;
+const REWIND_SLACK: i64 = 2_000;
 const RESTART_SQL: &str = "PRAGMA wal_checkpoint(RESTART)";
-const RESTART_WAIT: Duration = Duration::from_millis(50);
+const REWIND_WAIT: Duration = Duration::from_millis(50);
+
+/// What the writer's connection shares with the checkpoint thread.
+#[derive(Default)]
+pub struct WalShared {
+    /// Held by whoever checkpoints. SQLite refuses a second checkpoint at once (SQLITE_BUSY,
+    /// without waiting), so the writer holds it around the checkpoints it is asked for
+    /// (`Conn::hold_checkpoints`): a `PRAGMA wal_checkpoint(TRUNCATE)` waits for ours
+    /// instead of reporting busy with the WAL still full.
+    pub running: Mutex<()>,
+    rewind_due: AtomicBool,
+}
+
+impl WalShared {
+    /// On the writer's thread, between jobs (outside any transaction): the RESTART
+    /// checkpoint the checkpoint thread asked for, if one is due and that thread is not
+    /// checkpointing now (then the writer tries again after its next job). `busy` is the
+    /// connection's own busy timeout, restored afterwards.
+    pub fn rewind_if_due(&self, conn: &libsql::Connection, rt: &Handle, busy: Duration) {
+        if !self.rewind_due.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(_held) = self.running.try_lock() else { return };
+        self.rewind_due.store(false, Ordering::Relaxed);
+        let _ = conn.busy_timeout(REWIND_WAIT);
+        // A RESTART that timed out waiting for a reader changes nothing: the next PASSIVE
+        // run asks again.
+        let _ = checkpoint(conn, rt, RESTART_SQL);
+        let _ = conn.busy_timeout(busy);
+    }
+}
 
 #[derive(Default)]
 struct Flags {
@@ -46,29 +83,25 @@ type Shared = Arc<(Mutex<Flags>, Condvar)>;
 pub struct Checkpointer {
     shared: Shared,
     thread: Mutex<Option<JoinHandle<()>>>,
-    running: Arc<Mutex<()>>,
+    wal: Arc<WalShared>,
 }
 
 impl Checkpointer {
     pub fn start(db: &libsql::Database, rt: Handle) -> Result<Checkpointer> {
         let conn = db.connect()?;
-        conn.busy_timeout(RESTART_WAIT)?;
         let shared: Shared = Arc::default();
-        let running: Arc<Mutex<()>> = Arc::default();
-        let (s, r) = (shared.clone(), running.clone());
+        let wal: Arc<WalShared> = Arc::default();
+        let (s, w) = (shared.clone(), wal.clone());
         let thread = std::thread::Builder::new()
             .name("pingtopass-checkpoint".into())
-            .spawn(move || run(conn, rt, s, r))
+            .spawn(move || run(conn, rt, s, w))
             .map_err(|e| Error::internal(format!("cannot start the checkpoint thread: {e}")))?;
-        Ok(Checkpointer { shared, thread: Mutex::new(Some(thread)), running })
+        Ok(Checkpointer { shared, thread: Mutex::new(Some(thread)), wal })
     }
 
-    /// Held by this thread while it checkpoints. SQLite refuses a second checkpoint at once
-    /// (SQLITE_BUSY, without waiting), so the writer holds it around the checkpoints it is
-    /// asked for (`Conn::hold_checkpoints`): a `PRAGMA wal_checkpoint(TRUNCATE)` waits for
-    /// ours instead of reporting busy with the WAL still full.
-    pub fn lock(&self) -> Arc<Mutex<()>> {
-        self.running.clone()
+    /// For the writer's connection.
+    pub fn wal(&self) -> Arc<WalShared> {
+        self.wal.clone()
     }
 
     /// The writer committed: the WAL has frames to copy back.
@@ -103,7 +136,7 @@ impl Drop for Checkpointer {
     }
 }
 
-fn run(conn: libsql::Connection, rt: Handle, shared: Shared, running: Arc<Mutex<()>>) {
+fn run(conn: libsql::Connection, rt: Handle, shared: Shared, wal: Arc<WalShared>) {
     let (flags, wake) = &*shared;
     loop {
         {
@@ -120,10 +153,10 @@ fn run(conn: libsql::Connection, rt: Handle, shared: Shared, running: Arc<Mutex<
         // wait) leaves the frames in the WAL, where readers still find them; the writer's own
         // threshold is the backstop.
         {
-            let _running = running.lock().unwrap_or_else(|p| p.into_inner());
+            let _running = wal.running.lock().unwrap_or_else(|p| p.into_inner());
             if let Ok((log, copied)) = checkpoint(&conn, &rt, PASSIVE_SQL) {
-                if log > RESTART_FRAMES && copied == log {
-                    let _ = checkpoint(&conn, &rt, RESTART_SQL);
+                if log > REWIND_FRAMES && log - copied <= REWIND_SLACK {
+                    wal.rewind_due.store(true, Ordering::Relaxed);
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! shared runtime and bounded by the request timeout, so a dead server gives an error, not a
 //! hang, and code above (queries, migrations) is plain sequential Rust.
 
+use super::checkpoint::WalShared;
 use super::classify::StatementInfo;
 use super::value::{cell_type, CellTypes, Columns, ResultWriter};
 use crate::config::IntMode;
@@ -46,8 +47,9 @@ pub struct Conn {
     /// The schema version the cached statements (and their column lists) were prepared
     /// under; None until first checked.
     schema_version: Option<i64>,
-    /// The background checkpoint's lock (a local file's writer only).
-    checkpoints: Option<Arc<std::sync::Mutex<()>>>,
+    /// What the writer of a local file shares with the background checkpoint, and its own
+    /// busy timeout.
+    checkpoints: Option<(Arc<WalShared>, Duration)>,
 }
 
 impl Conn {
@@ -357,15 +359,24 @@ impl Conn {
         r
     }
 
-    pub fn set_checkpoint_lock(&mut self, lock: Arc<std::sync::Mutex<()>>) {
-        self.checkpoints = Some(lock);
+    pub fn set_checkpoints(&mut self, wal: Arc<WalShared>, busy: Duration) {
+        self.checkpoints = Some((wal, busy));
+    }
+
+    /// Between jobs on the writer's thread: the WAL rewind the background checkpoint asked for.
+    pub fn between_jobs(&mut self) {
+        if let (Some((wal, busy)), false) = (&self.checkpoints, self.broken) {
+            if self.conn.is_autocommit() {
+                wal.rewind_if_due(&self.conn, &self.rt, *busy);
+            }
+        }
     }
 
     /// Runs `f` with the background checkpoint held off (see `Checkpointer::lock`): for
     /// checkpoints, VACUUM and other maintenance asked of this connection.
     pub fn hold_checkpoints<T>(&mut self, f: impl FnOnce(&mut Conn) -> T) -> T {
-        let Some(lock) = self.checkpoints.clone() else { return f(self) };
-        let _held = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let Some((wal, _)) = self.checkpoints.clone() else { return f(self) };
+        let _held = wal.running.lock().unwrap_or_else(|p| p.into_inner());
         f(self)
     }
 

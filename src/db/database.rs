@@ -182,7 +182,7 @@ impl Database {
         let open_one = |i: usize| {
             let mut conn = open::connection(&opened, cfg, &self.rt, i, schema_epoch.clone())?;
             if let (0, Some(c)) = (i, &checkpointer) {
-                conn.set_checkpoint_lock(c.lock());
+                conn.set_checkpoints(c.wal(), Duration::from_millis(cfg.busy_timeout_ms));
             }
             Ok(conn)
         };

@@ -88,6 +88,7 @@ impl Pool {
                                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut *c)));
                                 c.set_deadline(None);
                                 c.ensure_autocommit();
+                                c.between_jobs();
                             }
                         }
                         b.store(false, Ordering::Relaxed);
