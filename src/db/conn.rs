@@ -372,7 +372,7 @@ impl Conn {
         }
     }
 
-    /// Runs `f` with the background checkpoint held off (see `Checkpointer::lock`): for
+    /// Runs `f` with the background checkpoint held off (see `WalShared::running`): for
     /// checkpoints, VACUUM and other maintenance asked of this connection.
     pub fn hold_checkpoints<T>(&mut self, f: impl FnOnce(&mut Conn) -> T) -> T {
         let Some((wal, _)) = self.checkpoints.clone() else { return f(self) };
