@@ -211,4 +211,8 @@ test('pending opportunities: the early-stopping walk ranks as a full sort does',
   }
   const plans = await explainQueries(db)
   assert.ok(!plans.pending_opportunities_walk.some((l) => /TEMP B-TREE/.test(l)), 'the walk reads the index in order, unsorted')
+  // The rows come back in the order of the ids given (checked above): no sort of them.
+  for (const name of ['pending_opportunities_rows', 'study_questions_rows']) {
+    assert.ok(!plans[name].some((l) => /TEMP B-TREE/.test(l)), `${name} keeps its ids' order without sorting`)
+  }
 })

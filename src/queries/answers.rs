@@ -123,9 +123,9 @@ pub fn record_answer(args: &Json) -> Result<Call> {
             if stats.is_empty() {
                 return Err(not_found("questionId", a.question_id));
             }
-            let mut w = RowWriter::new(conn.cell_types);
+            let mut w = RowWriter::one(conn.cell_types);
             insert(conn, &a, &mut w)?;
-            Ok(w.finish_one())
+            Ok(w.finish())
         }),
     })
 }
@@ -147,7 +147,7 @@ pub fn record_answers_batch(args: &Json) -> Result<Call> {
         writes: &["user_answers", "questions"],
         scales: true,
         run: Box::new(move |conn| {
-            let mut w = RowWriter::new(conn.cell_types);
+            let mut w = RowWriter::list(conn.cell_types);
             // (count, correct, time sum) per question, applied once each.
             let mut per_question: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
             for (i, a) in answers.iter().enumerate() {
@@ -169,7 +169,7 @@ pub fn record_answers_batch(args: &Json) -> Result<Call> {
                     return Err(not_found("questionId", qid));
                 }
             }
-            Ok(w.finish_list())
+            Ok(w.finish())
         }),
     })
 }

@@ -25,16 +25,16 @@ use rows::RowWriter;
 
 /// Runs `sql` and returns its rows as `{"rows": [...], "dates": [...]}`.
 fn list(conn: &mut Conn, sql: &str, params: Vec<Value>) -> Result<String> {
-    let mut w = RowWriter::new(conn.cell_types);
+    let mut w = RowWriter::list(conn.cell_types);
     conn.query_map(sql, params, |row| w.push(row))?;
-    Ok(w.finish_list())
+    Ok(w.finish())
 }
 
 /// Runs `sql` and returns its first row as `{"row": {...} | null, "dates": [...]}`.
 fn one(conn: &mut Conn, sql: &str, params: Vec<Value>) -> Result<String> {
-    let mut w = RowWriter::new(conn.cell_types);
-    conn.query_map(sql, params, |row| if w.len() == 0 { w.push(row) } else { Ok(()) })?;
-    Ok(w.finish_one())
+    let mut w = RowWriter::one(conn.cell_types);
+    conn.query_map(sql, params, |row| w.push(row))?;
+    Ok(w.finish())
 }
 
 fn opt(v: Option<i64>) -> Value {

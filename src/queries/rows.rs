@@ -3,7 +3,7 @@
 //! `Date`s (the result lists their keys in `dates`). Column kinds go by the app's column
 //! names, which are the same in every table.
 
-use crate::db::value::{cell_type, push_json_str, CellTypes};
+use crate::db::value::{cell_type, push_int, push_json_str, CellTypes};
 use crate::error::Result;
 use libsql::{Row, ValueType};
 use std::fmt::Write;
@@ -35,13 +35,19 @@ struct Col {
     kind: ColKind,
 }
 
-/// Writes rows of one statement; the column layout is read from the first row.
+/// Writes rows of one statement; the column layout is read from the first row. The result
+/// is built in place, its envelope included, so the rows are never copied into another.
 pub struct RowWriter {
     cols: Vec<Col>,
-    pub out: String,
+    out: String,
     rows: usize,
+    /// `{"row": ...}`: only the first row is kept.
+    single: bool,
     cell_types: CellTypes,
 }
+
+/// Room for a page of study questions (about 30 KB) without regrowing.
+const LIST_CAPACITY: usize = 32 * 1024;
 
 pub fn camel(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
@@ -60,8 +66,18 @@ pub fn camel(snake: &str) -> String {
 }
 
 impl RowWriter {
-    pub fn new(cell_types: CellTypes) -> Self {
-        RowWriter { cols: Vec::new(), out: String::from("["), rows: 0, cell_types }
+    /// For `{"rows":[...],"dates":[...]}`.
+    pub fn list(cell_types: CellTypes) -> Self {
+        let mut out = String::with_capacity(LIST_CAPACITY);
+        out.push_str("{\"rows\":[");
+        RowWriter { cols: Vec::new(), out, rows: 0, single: false, cell_types }
+    }
+
+    /// For `{"row":{...}|null,"dates":[...]}`: a statement's first row.
+    pub fn one(cell_types: CellTypes) -> Self {
+        let mut out = String::with_capacity(1024);
+        out.push_str("{\"row\":");
+        RowWriter { cols: Vec::new(), out, rows: 0, single: true, cell_types }
     }
 
     fn layout(&mut self, row: &Row) {
@@ -87,6 +103,9 @@ impl RowWriter {
     }
 
     pub fn push(&mut self, row: &Row) -> Result<()> {
+        if self.single && self.rows > 0 {
+            return Ok(());
+        }
         self.layout(row);
         if self.rows > 0 {
             self.out.push(',');
@@ -104,28 +123,24 @@ impl RowWriter {
         Ok(())
     }
 
-    pub fn len(&self) -> usize {
-        self.rows
-    }
-
-    /// `{"rows":[...],"dates":[...]}`.
-    pub fn finish_list(mut self) -> String {
-        self.out.push(']');
-        let dates = self.dates();
-        format!("{{\"rows\":{},\"dates\":{}}}", self.out, dates)
-    }
-
-    /// `{"row":{...}|null,"dates":[...]}` for a statement of at most one row.
-    pub fn finish_one(self) -> String {
-        let dates = self.dates();
-        let row = if self.rows == 0 { "null" } else { &self.out[1..] };
-        format!("{{\"row\":{},\"dates\":{}}}", row, dates)
-    }
-
-    fn dates(&self) -> String {
-        let keys: Vec<&str> =
-            self.cols.iter().filter(|c| c.kind == ColKind::Timestamp).map(|c| c.key.trim_end_matches(':')).collect();
-        format!("[{}]", keys.join(","))
+    /// The finished JSON text.
+    pub fn finish(mut self) -> String {
+        if !self.single {
+            self.out.push(']');
+        } else if self.rows == 0 {
+            self.out.push_str("null");
+        }
+        self.out.push_str(",\"dates\":[");
+        let mut first = true;
+        for c in self.cols.iter().filter(|c| c.kind == ColKind::Timestamp) {
+            if !first {
+                self.out.push(',');
+            }
+            first = false;
+            self.out.push_str(c.key.trim_end_matches(':'));
+        }
+        self.out.push_str("]}");
+        self.out
     }
 }
 
@@ -136,9 +151,7 @@ fn write_value(out: &mut String, row: &Row, i: i32, kind: ColKind, how: CellType
             let v = row.get::<i64>(i)?;
             match kind {
                 ColKind::Bool => out.push_str(if v != 0 { "true" } else { "false" }),
-                _ => {
-                    let _ = write!(out, "{v}");
-                }
+                _ => push_int(out, v),
             }
         }
         ValueType::Real => {
@@ -157,9 +170,7 @@ fn write_value(out: &mut String, row: &Row, i: i32, kind: ColKind, how: CellType
                 ColKind::Json if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() => out.push_str(s),
                 // CURRENT_TIMESTAMP defaults left text in integer timestamp columns.
                 ColKind::Timestamp => match parse_sql_datetime(s) {
-                    Some(secs) => {
-                        let _ = write!(out, "{secs}");
-                    }
+                    Some(secs) => push_int(out, secs),
                     None => push_json_str(out, s),
                 },
                 ColKind::Bool => out.push_str(if s == "0" || s.eq_ignore_ascii_case("false") { "false" } else { "true" }),

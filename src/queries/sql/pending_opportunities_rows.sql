@@ -12,8 +12,9 @@
 --   tweet_created_at (timestamp, unix seconds or NULL), account_username, account_display_name,
 --   account_followers INTEGER, account_bio, engagement_potential REAL.
 --
--- Index: the rowid of engagement_opportunities, the primary keys of tweets and twitter_accounts
--- (CROSS JOIN keeps json_each outermost).
+-- Index: the rowid of engagement_opportunities, the primary keys of tweets and twitter_accounts.
+-- CROSS JOIN keeps json_each the outer loop, so rows come out in the order of ?1 with no
+-- ORDER BY j.key and its temp B-tree of every selected row (as study_questions_rows.sql).
 SELECT eo.id, eo.tweet_id, eo.account_id, eo.opportunity_type, eo.relevance_score,
        eo.suggested_response, eo.ai_model_used, eo.ai_cost,
        (CASE WHEN typeof(eo.created_at) = 'text' THEN unixepoch(eo.created_at) ELSE eo.created_at END) AS created_at,
@@ -28,5 +29,4 @@ SELECT eo.id, eo.tweet_id, eo.account_id, eo.opportunity_type, eo.relevance_scor
  CROSS JOIN engagement_opportunities eo ON eo.rowid = j.value
   JOIN tweets t ON t.id = eo.tweet_id
   JOIN twitter_accounts a ON a.id = eo.account_id
- WHERE eo.status = 'pending'
- ORDER BY j.key;
+ WHERE eo.status = 'pending';
