@@ -149,18 +149,21 @@ fn run(conn: libsql::Connection, rt: Handle, shared: Shared, wal: Arc<WalShared>
             }
             f.committed = false;
         }
-        // A failed checkpoint (the file went away, the disk is full, readers stayed past the
-        // wait) leaves the frames in the WAL, where readers still find them; the writer's own
-        // threshold is the backstop.
-        {
-            let _running = wal.running.lock().unwrap_or_else(|p| p.into_inner());
-            if let Ok((log, copied)) = checkpoint(&conn, &rt, PASSIVE_SQL) {
-                if log > REWIND_FRAMES && log - copied <= REWIND_SLACK {
-                    wal.rewind_due.store(true, Ordering::Relaxed);
-                }
-            }
-        }
+        passive(&conn, &rt, &wal);
         std::thread::sleep(MIN_GAP);
+    }
+}
+
+/// One background pass: a PASSIVE checkpoint, and the rewind asked for when it finds the WAL
+/// long and copied back. A failed checkpoint (the file went away, the disk is full, readers
+/// stayed past the wait) leaves the frames in the WAL, where readers still find them; the
+/// writer's own threshold is the backstop.
+fn passive(conn: &libsql::Connection, rt: &Handle, wal: &WalShared) {
+    let _running = wal.running.lock().unwrap_or_else(|p| p.into_inner());
+    if let Ok((log, copied)) = checkpoint(conn, rt, PASSIVE_SQL) {
+        if log > REWIND_FRAMES && log - copied <= REWIND_SLACK {
+            wal.rewind_due.store(true, Ordering::Relaxed);
+        }
     }
 }
 
@@ -174,4 +177,49 @@ fn checkpoint(conn: &libsql::Connection, rt: &Handle, sql: &str) -> libsql::Resu
         }
         Ok(out)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pattern of a loaded server, step by step: a reader is on the last frame whenever
+    /// the writer begins, so SQLite never starts the WAL over by itself.
+    fn wal_after_steady_load(rewind: bool) -> (i64, bool) {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let dir = std::env::temp_dir().join(format!("ptp-rewind-{}-{rewind}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("wal.db");
+        let db = rt.block_on(libsql::Builder::new_local(&path).build()).unwrap();
+        let (writer, reader, background) = (db.connect().unwrap(), db.connect().unwrap(), db.connect().unwrap());
+        let run = |c: &libsql::Connection, sql: &str| rt.block_on(c.execute_batch(sql)).map(|_| ()).unwrap();
+        run(&writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE t (b BLOB);");
+        // About 5,000 pages in one commit: past REWIND_FRAMES.
+        run(&writer, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO t SELECT zeroblob(3000) FROM n;");
+        run(&reader, "BEGIN; SELECT count(*) FROM t;");
+        // The reader holds the last frame, so this commit appends after it.
+        run(&writer, "INSERT INTO t VALUES (zeroblob(10));");
+        let wal = WalShared::default();
+        passive(&background, rt.handle(), &wal);
+        let due = wal.rewind_due.load(Ordering::Relaxed);
+        run(&reader, "COMMIT;");
+        if rewind {
+            wal.rewind_if_due(&writer, rt.handle(), Duration::from_millis(1000));
+        }
+        run(&writer, "INSERT INTO t VALUES (zeroblob(10));");
+        let (log, _) = checkpoint(&background, rt.handle(), PASSIVE_SQL).unwrap();
+        drop((writer, reader, background, db));
+        let _ = std::fs::remove_dir_all(&dir);
+        (log, due)
+    }
+
+    #[test]
+    fn the_writer_starts_a_long_copied_back_wal_over() {
+        let (log, due) = wal_after_steady_load(true);
+        assert!(due, "the PASSIVE pass found the WAL long and copied back");
+        assert!(log < 10, "after the rewind the next commit starts the WAL over: {log} frames");
+        // The same steps without the rewind: the log keeps every frame.
+        let (log, _) = wal_after_steady_load(false);
+        assert!(log > REWIND_FRAMES, "without the rewind the WAL keeps growing: {log} frames");
+    }
 }
