@@ -180,6 +180,7 @@ fn checkpoint(conn: &libsql::Connection, rt: &Handle, sql: &str) -> libsql::Resu
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
