@@ -79,8 +79,8 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Whether any byte of `word` is a control character, `"` or `\\`. Bytes of 0x80 and above
-/// (UTF-8 sequences) never need one, and only set the high bit the masks below clear.
+/// Whether any byte of `word` is a control character, `"` or a backslash (exact: no false
+/// answers either way). Bytes of 0x80 and above, UTF-8 sequences, never need an escape.
 fn needs_escape(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -201,9 +201,7 @@ impl<'c> ResultWriter<'c> {
                     ),
                 ))
             }
-            IntMode::Number => {
-                let _ = write!(self.out, "{v}");
-            }
+            IntMode::Number => push_int(&mut self.out, v),
         }
         self.col += 1;
         Ok(())
