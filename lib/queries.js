@@ -5,6 +5,8 @@
 
 const { EdgeOptimizedDatabase } = require('./database')
 const { invalidType, outOfRange } = require('./errors')
+const { rowMaker } = require('./result-set')
+const { resultShape } = require('../binding')
 
 const MAX_DEPTH = 8
 
@@ -48,7 +50,28 @@ function reviveRow(row, dates) {
   if (row) for (const k of dates) if (typeof row[k] === 'number') row[k] = new Date(row[k] * 1000)
   return row
 }
-const rows = (r) => r.rows.map((row) => reviveRow(row, r.dates))
+
+// A list's rows are arrays under a row shape (src/queries/rows.rs): its keys and which are
+// timestamps, fetched once per shape; a constructor per shape builds the objects.
+const rowMakers = new Map()
+
+function makerOf(shape) {
+  let make = rowMakers.get(shape)
+  if (make === undefined) {
+    const [keys, kinds] = JSON.parse(resultShape(shape))
+    make = rowMaker(keys, kinds.flatMap((k, i) => (k === 'date' ? [i] : [])))
+    rowMakers.set(shape, make)
+  }
+  return make
+}
+
+function rows(r) {
+  const list = r.rows
+  if (list.length === 0) return list
+  const make = makerOf(r.rowShape)
+  for (let i = 0; i < list.length; i++) list[i] = make(list[i])
+  return list
+}
 const one = (r) => reviveRow(r.row, r.dates)
 
 function call(db, name, argNames, args) {
@@ -129,7 +152,7 @@ class OptimizedStudyQueries {
 
   /** Full-text search (FTS5, bm25) over question text, explanation and reference. */
   async searchQuestions(text, options) {
-    return (await call(this.db, 'searchQuestions', ['text', 'options'], [text, options])).rows
+    return rows(await call(this.db, 'searchQuestions', ['text', 'options'], [text, options]))
   }
 }
 

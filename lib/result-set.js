@@ -8,23 +8,29 @@ const { makeError } = require('./errors')
 
 const shapes = new Map()
 
-/** A function building a row object from an array of values, keys in column order. */
-function rowMaker(columns) {
+// A timestamp cell of a query's row: unix seconds from Rust, a Date for the app.
+const toDate = (x) => (typeof x === 'number' ? new Date(x * 1000) : x)
+
+/**
+ * A function building a row object from an array of values, keys in column order; the
+ * values at the indexes in `dates` become Dates.
+ */
+function rowMaker(columns, dates = []) {
   // A literal `__proto__:` would set the prototype; the computed form defines an own key, as
   // JSON.parse does. Repeated names keep the last value, as JSON.parse did.
-  const props = columns.map((c, i) => `${c === '__proto__' ? '["__proto__"]' : JSON.stringify(c)}: v[${i}]`)
+  const props = columns.map((c, i) => `${c === '__proto__' ? '["__proto__"]' : JSON.stringify(c)}: ${dates.includes(i) ? `d(v[${i}])` : `v[${i}]`}`)
   try {
-    return new Function('v', `return { ${props.join(', ')} }`)
+    return new Function('d', `return (v) => ({ ${props.join(', ')} })`)(toDate)
   } catch (e) {
     // Node run with --disallow-code-generation-from-strings.
-    if (e instanceof EvalError) return plainRowMaker(columns)
+    if (e instanceof EvalError) return plainRowMaker(columns, dates)
     throw e
   }
 }
 
 /** The same rows without compiling anything (fromEntries defines own keys, __proto__ too). */
-function plainRowMaker(columns) {
-  return (v) => Object.fromEntries(columns.map((c, i) => [c, v[i]]))
+function plainRowMaker(columns, dates = []) {
+  return (v) => Object.fromEntries(columns.map((c, i) => [c, dates.includes(i) ? toDate(v[i]) : v[i]]))
 }
 
 function shapeOf(id) {
@@ -80,4 +86,4 @@ function parseResult(json) {
   return toResult(JSON.parse(json))
 }
 
-module.exports = { toResult, parseResult }
+module.exports = { toResult, parseResult, rowMaker }

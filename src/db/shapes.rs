@@ -25,11 +25,21 @@ fn registry() -> &'static Mutex<Registry> {
 
 /// The number of `shape_json` (`[[names...],[types...]]`), or None when the registry is full.
 pub fn register(shape_json: &str) -> Option<u32> {
+    insert(shape_json, false)
+}
+
+/// The number of a shape of the app's own statements (`queries::rows`): they are a fixed
+/// few, so they are registered even when ad-hoc SQL has filled the registry.
+pub fn register_fixed(shape_json: &str) -> u32 {
+    insert(shape_json, true).unwrap_or_default()
+}
+
+fn insert(shape_json: &str, always: bool) -> Option<u32> {
     let mut r = registry().lock().unwrap_or_else(|p| p.into_inner());
     if let Some(&id) = r.by_json.get(shape_json) {
         return Some(id);
     }
-    if r.by_id.len() >= MAX_SHAPES {
+    if r.by_id.len() >= MAX_SHAPES && !always {
         return None;
     }
     let id = r.by_id.len() as u32;

@@ -104,16 +104,6 @@ fn start_session(user_id: i64, exam_id: i64) -> Call {
 }
 
 #[derive(Deserialize)]
-struct Listed {
-    rows: Vec<IdRow>,
-}
-
-#[derive(Deserialize)]
-struct IdRow {
-    id: i64,
-}
-
-#[derive(Deserialize)]
 struct Created {
     id: Option<i64>,
 }
@@ -124,9 +114,9 @@ pub fn follow(f: Follow, outcome: &str, st: &mut UserState) -> bool {
         Follow::Nothing => false,
         Follow::Answer => true,
         Follow::Served => {
-            if let Ok(l) = serde_json::from_str::<Listed>(outcome) {
+            if let Some(ids) = queries::rows::listed_ids(outcome) {
                 // Answered in the order served.
-                st.served = l.rows.into_iter().rev().map(|r| r.id).collect();
+                st.served = ids.into_iter().rev().collect();
             }
             false
         }
@@ -168,7 +158,8 @@ mod tests {
         let mut st = UserState {
             user_id: 1, exam_id: 1, min_question: 1, max_question: 9, session_id: None, served: vec![], rng: Rng::new(1),
         };
-        follow(Follow::Served, r#"{"rows":[{"id":5,"text":"x"},{"id":7}],"dates":[]}"#, &mut st);
+        let shape = crate::db::shapes::register(r#"[["id","text"],[null,null]]"#).unwrap();
+        follow(Follow::Served, &format!(r#"{{"rows":[[5,"x"],[7,null]],"rowShape":{shape}}}"#), &mut st);
         assert_eq!(st.served.pop(), Some(5));
         follow(Follow::Session, r#"{"id":42}"#, &mut st);
         assert_eq!(st.session_id, Some(42));
