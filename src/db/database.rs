@@ -585,21 +585,39 @@ impl Collector {
     }
 
     pub fn into_outcomes(self: Arc<Self>) -> Vec<String> {
-        let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
-        slots.into_iter().map(|s| s.unwrap_or_else(unanswered)).collect()
+        self.take().into_iter().map(|s| s.unwrap_or_else(unanswered)).collect()
     }
 
-    pub fn into_json(self: Arc<Self>) -> String {
-        let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut out = String::with_capacity(slots.iter().map(|s| s.as_ref().map_or(8, String::len) + 1).sum::<usize>() + 2);
-        out.push('[');
-        for (i, s) in slots.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&s.unwrap_or_else(unanswered));
+    /// What a JS turn gets (lib/database.js): `into_json`, except that a turn of one request,
+    /// the usual awaited call, is its outcome alone. JS knows how many it asked for, and a
+    /// page of study questions is not copied once more into an array.
+    pub fn into_turn_json(self: Arc<Self>) -> String {
+        let mut slots = self.take();
+        if slots.len() == 1 {
+            return slots.pop().flatten().unwrap_or_else(unanswered);
         }
-        out.push(']');
-        out
+        array_json(slots)
     }
+
+    /// The JSON array of the outcomes, in order.
+    pub fn into_json(self: Arc<Self>) -> String {
+        array_json(self.take())
+    }
+
+    fn take(&self) -> Vec<Option<String>> {
+        std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+fn array_json(slots: Vec<Option<String>>) -> String {
+    let mut out = String::with_capacity(slots.iter().map(|s| s.as_ref().map_or(8, String::len) + 1).sum::<usize>() + 2);
+    out.push('[');
+    for (i, s) in slots.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&s.unwrap_or_else(unanswered));
+    }
+    out.push(']');
+    out
 }

@@ -108,6 +108,11 @@ impl Database {
         self.run_collect(requests).await.into_json()
     }
 
+    /// `run` for a JS turn: a turn of one request is its outcome alone (`into_turn_json`).
+    pub async fn run_turn(self: &Arc<Self>, requests: Vec<Request>) -> String {
+        self.run_collect(requests).await.into_turn_json()
+    }
+
     /// Runs one turn's requests; each outcome's JSON text, in order.
     pub async fn run_each(self: &Arc<Self>, requests: Vec<Request>) -> Vec<String> {
         self.run_collect(requests).await.into_outcomes()
@@ -188,7 +193,7 @@ impl Database {
                     }
                     self.record(turn.started, out.len() as u64);
                     self.counters.inline_turns.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(Some(out.into_json()));
+                    return Ok(Some(out.into_turn_json()));
                 }
             }
         }
@@ -198,7 +203,7 @@ impl Database {
                 self.record(turn.started, out.len() as u64);
                 self.counters.inline_turns.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.counters.inline_writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Ok(Some(out.into_json()));
+                return Ok(Some(out.into_turn_json()));
             }
         }
         let finish = Arc::new(Finish {
@@ -451,7 +456,7 @@ impl Drop for Finish {
         }
         self.db.record(self.started, self.out.len() as u64);
         if let Some(done) = self.done.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            done(self.out.clone().into_json());
+            done(self.out.clone().into_turn_json());
         }
     }
 }

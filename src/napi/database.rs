@@ -133,7 +133,7 @@ impl NativeDatabase {
         }
         let (deferred, promise) = env.create_deferred()?;
         crate::runtime::handle().spawn(async move {
-            let json = db.run(requests).await;
+            let json = db.run_turn(requests).await;
             deferred.resolve(move |_| Ok(json))
         });
         Ok(Either::B(promise))
