@@ -66,7 +66,7 @@ class EdgeOptimizedDatabase {
       for (const s of slots) s.reject(e)
     }
     const settle = (json) => {
-      // A turn of one is its outcome alone (Collector::into_json).
+      // A turn of one is its outcome alone (Collector::into_turn_json).
       const outcomes = slots.length === 1 ? [JSON.parse(json)] : JSON.parse(json)
       for (let i = 0; i < slots.length; i++) {
         const o = toResult(outcomes[i])
